@@ -1,0 +1,45 @@
+// The envelope around every stored event, and what a writer hands to the store.
+import type { DomainEvent, EventType } from './catalogue.ts';
+import type { IsoDate } from './payloads.ts';
+
+/** Where an observation came from. */
+export type EventSource = 'live' | 'difference' | 'backfill' | 'import';
+
+export interface EventMetadata {
+  readonly source: EventSource;
+  readonly observedAt: IsoDate;
+  /** The Telegram API layer the raw object was decoded with. */
+  readonly layer?: number;
+  /** The raw TL object as JSON, kept so later projections can use fields we ignore today. */
+  readonly raw?: unknown;
+  /** Schema version of `data` as written. Set by the store on append when absent. */
+  readonly schemaVersion?: number;
+  /** Free-form: run id of a backfill, operator notes… */
+  readonly [key: string]: unknown;
+}
+
+/**
+ * Global positions are opaque and strictly increasing in commit order. Compare them, store them as
+ * checkpoints, pass them back as `after`; never do arithmetic on them.
+ */
+export type GlobalPosition = number;
+
+/** An event on its way into the store. `id` is deterministic (see ids.ts). */
+export type NewEvent<E extends DomainEvent = DomainEvent> = E & {
+  readonly id: string;
+  readonly metadata: EventMetadata;
+};
+
+/** An event as read back: the domain event plus where it sits in its stream and the global log. */
+export type StoredEvent<E extends DomainEvent = DomainEvent> = E & {
+  readonly id: string;
+  readonly stream: string;
+  /** 0-based position in the stream (ESDB revision). */
+  readonly streamVersion: number;
+  readonly globalPosition: GlobalPosition;
+  readonly metadata: EventMetadata & { readonly schemaVersion: number };
+  /** When the store committed it. */
+  readonly recordedAt: IsoDate;
+};
+
+export type StoredEventOf<T extends EventType> = StoredEvent<Extract<DomainEvent, { type: T }>>;
