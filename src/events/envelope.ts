@@ -19,10 +19,13 @@ export interface EventMetadata {
 }
 
 /**
- * Global positions are opaque and strictly increasing in commit order. Compare them, store them as
- * checkpoints, pass them back as `after`; never do arithmetic on them.
+ * An opaque token for a place in the global log, defined by each store: SQLite uses the row id,
+ * PostgreSQL `<txid>:<position>` (it orders by commit transaction so that a reader never skips an
+ * event committed late by a slower writer), EventStoreDB `<commit>:<prepare>`. Store it as a
+ * checkpoint and pass it back as `after`; never parse, compare or do arithmetic on it outside the
+ * store that issued it. Events also carry a human-readable `sequence` where the store has one.
  */
-export type GlobalPosition = number;
+export type GlobalPosition = string;
 
 /** An event on its way into the store. `id` is deterministic (see ids.ts). */
 export type NewEvent<E extends DomainEvent = DomainEvent> = E & {
