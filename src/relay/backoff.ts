@@ -1,5 +1,6 @@
-// Exponential backoff with jitter, and an abortable wait. Used wherever a remote service may be
-// down for a while: the loop keeps its place and tries again until it works or is told to stop.
+// Exponential backoff with jitter, an abortable wait and a time limit. Used wherever a remote
+// service may be down for a while: the loop keeps its place and tries again until it works or is
+// told to stop, and a stop never waits on a hung connection for longer than it was promised.
 
 export interface BackoffOptions {
   /** First delay, ms. */
@@ -54,4 +55,18 @@ export function pause(ms: number, signal?: AbortSignal): Promise<boolean> {
     const timer = setTimeout(() => done(true), ms);
     signal?.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+/** `work`'s result, or undefined once `ms` passed (work goes on unobserved; its failure is ignored). */
+export async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  work.catch(() => undefined);
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -89,6 +89,8 @@ export interface ConsumerLike {
     eachBatch: (args: EachBatchArgs) => Promise<void>;
   }): Promise<void>;
   commitOffsets(offsets: Array<{ topic: string; partition: number; offset: string }>): Promise<void>;
+  /** Where the next fetch of an assigned partition starts; call after run(), e.g. on group join. */
+  seek(position: { topic: string; partition: number; offset: string }): void;
   stop(): Promise<void>;
   disconnect(): Promise<void>;
   on(event: 'consumer.crash', listener: (event: CrashEvent) => void): () => void;

@@ -7,10 +7,10 @@ import type { GlobalPosition, StoredEvent } from '../events/envelope.ts';
 import { CorruptEventError } from '../eventstore/errors.ts';
 import type { EventStore } from '../eventstore/port.ts';
 import type { Logger } from '../log/logger.ts';
-import { type BackoffOptions, createBackoff, pause } from './backoff.ts';
+import { type BackoffOptions, createBackoff, pause, withTimeout } from './backoff.ts';
 import { CheckpointCorruptError, type CheckpointStore } from './checkpoint/index.ts';
 import type { ProducedMessage } from './kafka-client.ts';
-import { describeKafkaError, fatalKafkaError, KafkaFatalError } from './kafka-errors.ts';
+import { describeKafkaError, fatalKafkaError } from './kafka-errors.ts';
 import { messageBytes, toKafkaMessage } from './message.ts';
 import type { Publisher } from './publisher.ts';
 
@@ -246,17 +246,3 @@ export function settleWithin<T>(
     });
   });
 }
-
-async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), ms);
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-export { KafkaFatalError };

@@ -594,6 +594,7 @@ export class FakeConsumer {
   /** Batches delivered and crash restarts, for assertions. */
   delivered = 0;
   restarts = 0;
+  readonly seeks: Array<{ topic: string; partition: number; offset: string }> = [];
 
   constructor(cluster: FakeKafkaCluster, settings: Record<string, any>) {
     if (!settings?.groupId)
@@ -659,6 +660,23 @@ export class FakeConsumer {
     if (!this.#cluster.reachable) throw unreachableError();
     const group = this.#cluster.group(this.groupId);
     for (const { topic, partition, offset } of offsets) group.committed.set(`${topic}/${partition}`, offset);
+  }
+
+  /** kafkajs: only for a running consumer; the next fetch of that partition starts there. */
+  seek({ topic, partition, offset }: { topic: string; partition: number; offset: string }): void {
+    if (!this.#running)
+      throw new KafkaJSNonRetriableError(
+        'Consumer group was not initialized, consumer#run must be called first',
+      );
+    if (!/^-?\d+$/.test(String(offset)))
+      throw new KafkaJSNonRetriableError(`Invalid offset, expected a long received ${offset}`);
+    const log = this.#cluster.topicOrThrow(topic).partitions[partition];
+    if (!log) throw new KafkaJSNonRetriableError(`Invalid partition ${partition}`);
+    // An offset outside the log resets to the earliest (fromBeginning) or latest record, as the broker would.
+    const wanted = Number(offset);
+    const start = wanted < 0 || wanted > log.length ? (this.#fromBeginning ? 0 : log.length) : wanted;
+    this.#positions.set(`${topic}/${partition}`, start);
+    this.seeks.push({ topic, partition, offset: String(offset) });
   }
 
   async stop(): Promise<void> {
