@@ -153,6 +153,10 @@ export class FakeKafkaCluster {
     this.#faults.set(operation, queue);
   }
 
+  clearFaults(operation: Operation): void {
+    this.#faults.delete(operation);
+  }
+
   pendingFaults(operation: Operation): number {
     return this.#faults.get(operation)?.length ?? 0;
   }
