@@ -1,6 +1,6 @@
 // The relay loop under faults, against the fake broker: outages, lost acknowledgements, half-done
 // requests, crashes between ack and checkpoint, stop requests, and failures no retry can fix.
-import { describe, expect, it } from '@jest/globals';
+import { afterEach, describe, expect, it } from '@jest/globals';
 import type { GlobalPosition } from '../../../src/events/envelope.ts';
 import { CorruptEventError, StoreUnavailableError } from '../../../src/eventstore/errors.ts';
 import { type CheckpointStore, MemoryCheckpointStore } from '../../../src/relay/checkpoint/index.ts';
@@ -26,6 +26,13 @@ import { waitFor } from '../../support/wait.ts';
 
 const TOPIC = 'telegram-archive.events';
 
+/** Relays a failed test left running are stopped, so the run ends instead of hanging. */
+const liveRelays = new Set<AbortController>();
+afterEach(() => {
+  for (const controller of liveRelays) controller.abort();
+  liveRelays.clear();
+});
+
 function setup(options: { partitions?: number; topic?: boolean } = {}) {
   const cluster = new FakeKafkaCluster();
   if (options.topic !== false) cluster.createTopic(TOPIC, options.partitions ?? 4);
@@ -33,6 +40,7 @@ function setup(options: { partitions?: number; topic?: boolean } = {}) {
   const checkpoint = new MemoryCheckpointStore();
   const captured = captureLog();
   const controller = new AbortController();
+  liveRelays.add(controller);
   const statuses: RelayStatus[] = [];
   const start = (overrides: Partial<RelayOptions> = {}) =>
     runRelay({
@@ -184,6 +192,7 @@ describe('the relay loop', () => {
     expect(published()).toHaveLength(30);
 
     const restarted = new AbortController();
+    liveRelays.add(restarted);
     const second = runRelay({
       store: log,
       publisher: new KafkaPublisher(
