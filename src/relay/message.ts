@@ -24,6 +24,7 @@ export function envelopeOf(event: StoredEvent): Record<string, unknown> {
     stream: event.stream,
     streamVersion: event.streamVersion,
     globalPosition: event.globalPosition,
+    ...(event.sequence === undefined ? {} : { sequence: event.sequence }),
     recordedAt: event.recordedAt,
     data: event.data,
     metadata: event.metadata,
@@ -91,7 +92,7 @@ export function fromKafkaMessage(
     throw fail(`the value is not JSON (${(error as Error).message})`);
   }
   if (!isObject(parsed)) throw fail('the value is not a JSON object');
-  const { id, type, stream, streamVersion, globalPosition, recordedAt, data, metadata } = parsed;
+  const { id, type, stream, streamVersion, globalPosition, sequence, recordedAt, data, metadata } = parsed;
   if (typeof id !== 'string' || id === '') throw fail('"id" is missing');
   if (typeof type !== 'string' || !isEventType(type))
     throw fail(`unknown event type ${JSON.stringify(type)}`);
@@ -99,6 +100,8 @@ export function fromKafkaMessage(
   if (typeof streamVersion !== 'number' || !Number.isInteger(streamVersion) || streamVersion < 0)
     throw fail('"streamVersion" is not a non-negative integer');
   if (typeof globalPosition !== 'string' || globalPosition === '') throw fail('"globalPosition" is missing');
+  if (sequence !== undefined && (typeof sequence !== 'number' || !Number.isSafeInteger(sequence)))
+    throw fail('"sequence" is not an integer');
   if (typeof recordedAt !== 'string') throw fail('"recordedAt" is missing');
   if (!isObject(data)) throw fail('"data" is not an object');
   if (!isObject(metadata) || typeof metadata.schemaVersion !== 'number')
@@ -114,6 +117,7 @@ export function fromKafkaMessage(
     stream,
     streamVersion,
     globalPosition,
+    ...(sequence === undefined ? {} : { sequence }),
     recordedAt,
     data,
     metadata,

@@ -4,7 +4,7 @@
 // retrying cannot fix (a typed fatal error) ends the loop. Delivery is at least once: after a
 // crash the unacknowledged tail is published again, and consumers drop repeats by event id.
 import type { GlobalPosition, StoredEvent } from '../events/envelope.ts';
-import { CorruptEventError } from '../eventstore/errors.ts';
+import { CorruptEventError, InvalidPositionError, StoreClosedError } from '../eventstore/errors.ts';
 import type { EventStore } from '../eventstore/port.ts';
 import type { Logger } from '../log/logger.ts';
 import { type BackoffOptions, createBackoff, pause, withTimeout } from './backoff.ts';
@@ -130,10 +130,21 @@ export async function runRelay(options: RelayOptions): Promise<RelayOutcome> {
     const verdict = fatalKafkaError(error);
     return verdict ? new RelayStoppedError(verdict.message, { cause: error }) : undefined;
   };
-  const storeFatal = (error: unknown) =>
-    error instanceof CorruptEventError || error instanceof CheckpointCorruptError
-      ? new RelayStoppedError(error.message, { cause: error })
-      : undefined;
+  const storeFatal = (error: unknown) => {
+    if (error instanceof InvalidPositionError)
+      return new RelayStoppedError(
+        `The relay checkpoint (${checkpoint.description}) does not belong to this event store: ${error.message}. ` +
+          'After moving to another store, delete the relay checkpoint to publish the whole log again (consumers drop repeats by event id)',
+        { cause: error },
+      );
+    if (
+      error instanceof CorruptEventError ||
+      error instanceof CheckpointCorruptError ||
+      error instanceof StoreClosedError
+    )
+      return new RelayStoppedError(error.message, { cause: error });
+    return undefined;
+  };
 
   const finish = async (stoppedBy: RelayOutcome['stoppedBy']): Promise<RelayOutcome> => {
     status('stopped');

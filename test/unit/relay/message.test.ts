@@ -45,6 +45,18 @@ describe('the wire format of an event', () => {
     expect(fromKafkaMessage(consumed(toKafkaMessage(event!)), where)).toEqual({ ...event });
   });
 
+  it("carries the store's human-readable sequence when it has one", () => {
+    const withSequence = { ...event!, sequence: 41 };
+    const message = toKafkaMessage(withSequence);
+    expect(JSON.parse(String(message.value)).sequence).toBe(41);
+    expect(fromKafkaMessage(consumed(message), where)).toEqual(withSequence);
+    const bad = consumed(message);
+    const value = { ...JSON.parse(String(message.value)), sequence: 'x' };
+    expect(() => fromKafkaMessage({ ...bad, value: Buffer.from(JSON.stringify(value)) }, where)).toThrow(
+      /"sequence" is not an integer/,
+    );
+  });
+
   it('counts multi-byte characters as bytes', () => {
     const message = toKafkaMessage(event!);
     expect(messageBytes(message)).toBeGreaterThan(Buffer.byteLength(message.value));

@@ -2,7 +2,11 @@
 // requests, crashes between ack and checkpoint, stop requests, and failures no retry can fix.
 import { afterEach, describe, expect, it } from '@jest/globals';
 import type { GlobalPosition } from '../../../src/events/envelope.ts';
-import { CorruptEventError, StoreUnavailableError } from '../../../src/eventstore/errors.ts';
+import {
+  CorruptEventError,
+  InvalidPositionError,
+  StoreUnavailableError,
+} from '../../../src/eventstore/errors.ts';
 import { type CheckpointStore, MemoryCheckpointStore } from '../../../src/relay/checkpoint/index.ts';
 import { HEADERS } from '../../../src/relay/message.ts';
 import { KafkaPublisher, PRODUCER_SETTINGS } from '../../../src/relay/publisher.ts';
@@ -281,8 +285,17 @@ describe('the relay loop', () => {
     expect(published()).toHaveLength(4);
 
     const broken = setup();
-    broken.log.readFailures.push(new CorruptEventError('e1', 3, 'bad JSON'));
+    broken.log.readFailures.push(new CorruptEventError('e1', '3', 'bad JSON'));
     await expect(broken.start({ untilCaughtUp: true })).rejects.toThrow(/e1 at position 3 cannot be read/);
+  });
+
+  it('stops with the fix when its checkpoint belongs to another store', async () => {
+    const { log, start } = setup();
+    seed(log, 2);
+    log.readFailures.push(new InvalidPositionError('9:9', 'a row id'));
+    await expect(start({ untilCaughtUp: true })).rejects.toThrow(
+      /does not belong to this event store.*delete the relay checkpoint/,
+    );
   });
 
   it('resumes from a stored checkpoint', async () => {
