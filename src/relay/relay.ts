@@ -7,12 +7,13 @@ import type { GlobalPosition, StoredEvent } from '../events/envelope.ts';
 import { CorruptEventError, InvalidPositionError, StoreClosedError } from '../eventstore/errors.ts';
 import type { EventStore } from '../eventstore/port.ts';
 import type { Logger } from '../log/logger.ts';
-import { type BackoffOptions, createBackoff, pause, withTimeout } from './backoff.ts';
+import { type BackoffOptions, withTimeout } from './backoff.ts';
 import { CheckpointCorruptError, type CheckpointStore } from './checkpoint/index.ts';
 import type { ProducedMessage } from './kafka-client.ts';
 import { describeKafkaError, fatalKafkaError } from './kafka-errors.ts';
 import { messageBytes, toKafkaMessage } from './message.ts';
 import type { Publisher } from './publisher.ts';
+import { retryUntil, STOPPED, type Stopped } from './retry.ts';
 
 export type RelayState = 'connecting' | 'publishing' | 'idle' | 'retrying' | 'stopped';
 
@@ -60,9 +61,6 @@ export class RelayStoppedError extends Error {
   }
 }
 
-const STOPPED = Symbol('stopped');
-type Stopped = typeof STOPPED;
-
 /** Splits a round into produce requests under the byte bound, in order. */
 export function chunkMessages(
   events: readonly StoredEvent[],
@@ -95,36 +93,20 @@ export async function runRelay(options: RelayOptions): Promise<RelayOutcome> {
   const status = (state: RelayState, detail?: string) =>
     options.onStatus?.({ state, published, position, detail });
 
-  /** Runs `attempt` until it succeeds, backing off between failures; STOPPED once the signal aborts. */
-  const persist = async <T>(
+  const persist = <T>(
     what: string,
     attempt: () => Promise<T | Stopped>,
     fatal: (error: unknown) => Error | undefined,
-  ): Promise<T | Stopped> => {
-    const backoff = createBackoff(options.backoff);
-    for (;;) {
-      if (signal.aborted) return STOPPED;
-      try {
-        const result = await attempt();
-        if (backoff.attempts > 0 && result !== STOPPED)
-          logger.info({ attempts: backoff.attempts }, `${what}: succeeded after retrying`);
-        return result;
-      } catch (error) {
-        const verdict = fatal(error);
-        if (verdict) throw verdict;
-        if (signal.aborted) return STOPPED;
-        const delay = backoff.next();
-        const reason = describeKafkaError(error);
-        const fields = { attempt: backoff.attempts, retryInMs: delay, position: position ?? null };
-        // The first failure and every tenth are errors, so an outage is loud without flooding the log.
-        if (backoff.attempts === 1 || backoff.attempts % 10 === 0)
-          logger.error(fields, `${what} failed: ${reason}; retrying, the relay keeps its place`);
-        else logger.warn(fields, `${what} failed again: ${reason}`);
-        status('retrying', `${what}: ${reason}`);
-        if (!(await pause(delay, signal))) return STOPPED;
-      }
-    }
-  };
+  ): Promise<T | Stopped> =>
+    retryUntil(what, attempt, {
+      signal,
+      logger,
+      fatal,
+      backoff: options.backoff,
+      fields: () => ({ position: position ?? null }),
+      note: 'the relay keeps its place',
+      onRetry: (reason) => status('retrying', reason),
+    });
 
   const kafkaFatal = (error: unknown) => {
     const verdict = fatalKafkaError(error);

@@ -11,6 +11,7 @@ import { type BackoffOptions, createBackoff, pause, withTimeout } from './backof
 import type { EachBatchArgs, KafkaClientLike } from './kafka-client.ts';
 import { describeKafkaError, fatalKafkaError } from './kafka-errors.ts';
 import { fromKafkaMessage, MalformedEventMessageError } from './message.ts';
+import { retryUntil, STOPPED } from './retry.ts';
 
 export interface SinkBatch {
   readonly topic: string;
@@ -79,29 +80,24 @@ export async function runKafkaSource(options: KafkaSourceOptions): Promise<Sourc
     stopNow.abort();
   };
 
-  /** Retries `attempt` until it works, the source stops, or the error is fatal (then fail()). */
+  /** Retries `attempt` until it works; undefined when the source stops (a fatal error calls fail()). */
   const persist = async <T>(what: string, attempt: () => Promise<T>, heartbeat?: () => Promise<void>) => {
-    const backoff = createBackoff(options.backoff);
-    for (;;) {
-      if (stopping.aborted) return undefined;
-      try {
-        return { value: await attempt() };
-      } catch (error) {
-        const verdict = sink.fatal(error) ?? fatalKafkaError(error);
-        if (verdict) {
-          fail(new KafkaSourceStoppedError(verdict.message, { cause: error }));
-          return undefined;
-        }
-        const delay = backoff.next();
-        const fields = { attempt: backoff.attempts, retryInMs: delay };
-        const reason = describeKafkaError(error);
-        if (backoff.attempts === 1 || backoff.attempts % 10 === 0)
-          logger.error(fields, `${what} failed: ${reason}; retrying`);
-        else logger.warn(fields, `${what} failed again: ${reason}`);
-        status('disconnected', `${what}: ${reason}`);
-        await heartbeat?.().catch(() => undefined);
-        if (!(await pause(delay, stopping))) return undefined;
-      }
+    try {
+      const result = await retryUntil(what, attempt, {
+        signal: stopping,
+        logger,
+        backoff: options.backoff,
+        fatal: (error) => {
+          const verdict = sink.fatal(error) ?? fatalKafkaError(error);
+          return verdict ? new KafkaSourceStoppedError(verdict.message, { cause: error }) : undefined;
+        },
+        onRetry: (reason) => status('disconnected', reason),
+        beforeWait: heartbeat,
+      });
+      return result === STOPPED ? undefined : { value: result as T };
+    } catch (error) {
+      fail(error as Error);
+      return undefined;
     }
   };
 
