@@ -115,6 +115,12 @@ export interface KafkaConnection {
   readonly clientId: string;
 }
 
+/**
+ * kafkajs warnings that do not apply to us. "Limiting retries…": kafkajs fears that a caller who gives
+ * up reorders messages; the relay never gives up on a request, it resends the same one, alone.
+ */
+const QUIETED = [/Limiting retries for the idempotent producer/];
+
 /** The real client. kafkajs logs through our pino logger, one level quieter (we log outcomes ourselves). */
 export function createKafkaClient(connection: KafkaConnection, logger: Logger): KafkaClientLike {
   const log = logger.child({ component: 'kafkajs' });
@@ -123,13 +129,18 @@ export function createKafkaClient(connection: KafkaConnection, logger: Logger): 
     brokers: [...connection.brokers],
     connectionTimeout: 3000,
     requestTimeout: 30_000,
+    // A few quick retries inside kafkajs; after that our own loop takes over, reports the outage and
+    // keeps retrying forever (src/relay/retry.ts).
+    retry: { initialRetryTime: 300, maxRetryTime: 5000, retries: 3 },
     logLevel: KafkaLogLevel.INFO,
     logCreator:
       () =>
       ({ level, log: entry }: LogEntry) => {
         const { message, ...fields } = entry;
-        // kafkajs logs every retried connection failure as an error; our retry loop reports the outcome.
-        if (level === KafkaLogLevel.ERROR || level === KafkaLogLevel.WARN) log.warn(fields, message);
+        // kafkajs logs each failed attempt of its own retries as an error, which floods the log during
+        // an outage; our retry loops report every outcome. Its warnings (rebalances…) stay visible.
+        if (level === KafkaLogLevel.WARN && !QUIETED.some((pattern) => pattern.test(message)))
+          log.warn(fields, message);
         else log.debug(fields, message);
       },
   });
