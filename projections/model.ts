@@ -108,6 +108,7 @@ export interface MessageRow {
   deletionMatchedBy: string | null;
   pinned: boolean;
   reactionsTotal: number;
+  reactionsHash: string | null;
   mediaSha256: string | null;
   mediaSkipReason: string | null;
   mediaSkipDetail: string | null;

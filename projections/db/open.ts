@@ -9,6 +9,7 @@ import {
   POSTGRES_SEARCH_TABLE,
   postgresSearchDdl,
   postgresSearchTable,
+  SQLITE_SEARCH_TABLE,
   sqliteSearchDdl,
 } from '../search/schema.ts';
 import type { TableOperations } from './operations.ts';
@@ -38,6 +39,8 @@ export interface ReadModelCopy {
   readonly tables: Tables;
   /** SQLite: the file; PostgreSQL: the schema name. */
   readonly where: string;
+  /** The full-text table, ready for SQL (see search/schema.ts). */
+  readonly searchTable: string;
   /** Runs `fn` in one write transaction. */
   transaction<T>(fn: (ops: TableOperations) => Promise<T>): Promise<T>;
   /** Runs read-only statements outside an explicit transaction. */
@@ -120,6 +123,7 @@ async function sqliteCopy(
     orm,
     tables,
     where: sqliteCopyPath(directory, copy),
+    searchTable: SQLITE_SEARCH_TABLE,
     transaction: (fn) => ops.transaction(fn),
     read: (fn) => fn(ops),
     query: async <T>(sql: string, params: readonly unknown[] = []) => db.prepare(sql).all(...params) as T[],
@@ -144,6 +148,7 @@ async function postgresCopy(orm: MikroORM, copy: string, create: boolean): Promi
     orm,
     tables,
     where: copy,
+    searchTable,
     transaction: (fn) => postgresTransaction(pool, tables, searchTable, fn),
     read: async (fn) => {
       const { PostgresOperations } = await import('./postgres.ts');

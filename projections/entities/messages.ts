@@ -62,6 +62,8 @@ const MessageSchema = defineEntity({
     deletionMatchedBy: p.string().nullable(),
     pinned: p.boolean(),
     reactionsTotal: p.integer(),
+    /** snapshotHash of the current reactions: a decider compares it with what it observes. */
+    reactionsHash: p.string().nullable(),
     /** The file last downloaded for this message (see message_media for all of them). */
     mediaSha256: p.string().nullable(),
     mediaSkipReason: p.string().nullable(),

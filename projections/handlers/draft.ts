@@ -192,6 +192,7 @@ export class BatchDraft {
       deletionMatchedBy: null,
       pinned: false,
       reactionsTotal: 0,
+      reactionsHash: null,
       mediaSha256: null,
       mediaSkipReason: null,
       mediaSkipDetail: null,

@@ -130,6 +130,7 @@ export function reactionsChanged(ctx: MessageContext, event: StoredEventOf<'Mess
     observedAt: ctx.observedAt,
   });
   row.reactionsTotal = total;
+  row.reactionsHash = event.data.snapshotHash;
 }
 
 export function pinChanged(
