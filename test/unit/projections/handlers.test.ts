@@ -447,7 +447,7 @@ describe('idempotency', () => {
     copy = await freshCopy();
     const outcomes = await projectAll(copy, log.events, { batchSize: 1, twice: true });
     expect(
-      outcomes.filter((o, i) => i % 2 === 1).every((o) => o.applied.length === 0 && o.redelivered === 1),
+      outcomes.filter((_o, i) => i % 2 === 1).every((o) => o.applied.length === 0 && o.redelivered === 1),
     ).toBe(true);
     expect(await dump(copy)).toEqual(await dump(once));
     await once.close();
