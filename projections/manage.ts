@@ -166,7 +166,7 @@ export async function rebuildReadModel(options: RebuildOptions): Promise<Rebuild
     const skip = new Set([...(options.skip ?? []), ...(await carriedSkips(options.location, previous))]);
     const name = await directory.reserve();
     log.info({ copy: name, active: previous ?? null, versions: PROJECTIONS }, 'rebuilding the read model');
-    const copy = await openCopy(options.location, name, { create: true });
+    const copy = await openCopy(options.location, name, { create: true, bulk: true });
     let events = 0;
     try {
       await initCheckpoints(copy);

@@ -2,7 +2,7 @@
 // statements, one row per execution. Synchronous calls inside one BEGIN IMMEDIATE … COMMIT are the
 // fastest path SQLite has, and nothing else can interleave with them.
 import type { Database, Statement } from 'better-sqlite3';
-import type { SearchWrite } from '../model.ts';
+import type { RowPatch, SearchWrite } from '../model.ts';
 import { SQLITE_SEARCH_TABLE } from '../search/schema.ts';
 import type { Row, TableOperations } from './operations.ts';
 import { decodeRow, encodeValue, quoteIdentifier as q, type TableInfo, type Tables } from './tables.ts';
@@ -75,16 +75,34 @@ export class SqliteOperations implements TableOperations {
   async update(
     table: TableInfo,
     setProp: string,
-    rows: readonly { key: unknown; value: unknown }[],
+    rows: readonly { key: readonly unknown[]; value: unknown }[],
   ): Promise<void> {
     if (rows.length === 0) return;
     const set = table.column(setProp);
-    const key = table.primaryKey[0]!;
-    const statement = this.#statement(
-      `update ${table.sql} set ${q(set.column)} = ? where ${q(key.column)} = ?`,
-    );
+    const keys = table.primaryKey;
+    const where = keys.map((k) => `${q(k.column)} = ?`).join(' and ');
+    const statement = this.#statement(`update ${table.sql} set ${q(set.column)} = ? where ${where}`);
     for (const row of rows)
-      statement.run(encodeValue('sqlite', set.kind, row.value), encodeValue('sqlite', key.kind, row.key));
+      statement.run(
+        encodeValue('sqlite', set.kind, row.value),
+        ...keys.map((k, i) => encodeValue('sqlite', k.kind, row.key[i])),
+      );
+  }
+
+  async patch(table: TableInfo, patches: readonly RowPatch[]): Promise<void> {
+    const keys = table.primaryKey;
+    for (const { key, changes } of patches) {
+      const props = Object.keys(changes);
+      if (props.length === 0) continue;
+      const columns = props.map((p) => table.column(p));
+      const statement = this.#statement(
+        `update ${table.sql} set ${columns.map((c) => `${q(c.column)} = ?`).join(', ')} where ${keys.map((k) => `${q(k.column)} = ?`).join(' and ')}`,
+      );
+      statement.run(
+        ...columns.map((c) => encodeValue('sqlite', c.kind, changes[c.prop])),
+        ...keys.map((k, i) => encodeValue('sqlite', k.kind, key[i])),
+      );
+    }
   }
 
   async deleteWhereIn(table: TableInfo, prop: string, values: readonly unknown[]): Promise<void> {
@@ -108,7 +126,7 @@ export class SqliteOperations implements TableOperations {
     const remove = this.#statement(`delete from ${SQLITE_SEARCH_TABLE} where rowid = ?`);
     const add = this.#statement(`insert into ${SQLITE_SEARCH_TABLE} (rowid, body) values (?, ?)`);
     for (const w of writes) {
-      remove.run(w.message);
+      if (!w.fresh) remove.run(w.message);
       add.run(w.message, w.document);
     }
   }
