@@ -89,6 +89,10 @@ export class InvalidConnectionStringError extends Error {
   }
 }
 
+/** The one contract rule this adapter cannot keep, stated where the tests and docs can quote it. */
+export const NO_ID_INDEX =
+  'EventStoreDB keeps no index by event id, so an id stored in one stream and appended to another is written again; ids from events/ids.ts hash the stream name, so only a broken id scheme can do that';
+
 const MAX_ATTEMPTS = 50;
 const DEFAULT_MAX_APPEND_BYTES = 1024 * 1024;
 /** Servers before 22.6 send this instead of a position on stream reads. */

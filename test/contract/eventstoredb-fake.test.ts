@@ -1,7 +1,7 @@
 // The EventStoreDB adapter against the shared contract, over the in-memory fake of the client
 // (test/support/fake-esdb-client.ts documents which server behaviour it models). The same suite
 // runs against a real server in eventstoredb-real.test.ts when EVENTSTORE_URL is set.
-import { EventStoreDbEventStore } from '../../src/eventstore/eventstoredb.ts';
+import { EventStoreDbEventStore, NO_ID_INDEX } from '../../src/eventstore/eventstoredb.ts';
 import { FakeEsdbClient } from '../support/fake-esdb-client.ts';
 import { eventStoreContract } from './eventstore-contract.ts';
 
@@ -18,5 +18,6 @@ eventStoreContract('eventstoredb (fake client)', async (options) => {
     store,
     cleanup: () => store.close(),
     corrupt: async (eventId) => client.corrupt(eventId),
+    noGlobalIdIndex: NO_ID_INDEX,
   };
 });

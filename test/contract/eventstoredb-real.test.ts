@@ -5,7 +5,7 @@
 // also in CI: no EventStoreDB runs there.
 import { randomBytes } from 'node:crypto';
 import { describe, test } from '@jest/globals';
-import { openEventStoreDb } from '../../src/eventstore/eventstoredb.ts';
+import { NO_ID_INDEX, openEventStoreDb } from '../../src/eventstore/eventstoredb.ts';
 import { eventStoreContract } from './eventstore-contract.ts';
 
 const url = process.env.EVENTSTORE_URL;
@@ -17,7 +17,7 @@ if (url) {
       namespace: `t${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`,
       upcasters: options?.upcasters,
     });
-    return { store, cleanup: () => store.close() };
+    return { store, cleanup: () => store.close(), noGlobalIdIndex: NO_ID_INDEX };
   });
 } else {
   process.stderr.write(
