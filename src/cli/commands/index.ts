@@ -2,6 +2,12 @@
 import type { Command } from '../command.ts';
 import { configCommand } from './config.ts';
 import { eventsCommand } from './events.ts';
+import { projectionsCommand } from './projections.ts';
 import { versionCommand } from './version.ts';
 
-export const commands: readonly Command[] = [configCommand, eventsCommand, versionCommand];
+export const commands: readonly Command[] = [
+  configCommand,
+  eventsCommand,
+  projectionsCommand,
+  versionCommand,
+];
