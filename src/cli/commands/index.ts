@@ -1,7 +1,15 @@
 // Every command of the telegram-archive binary. Only implemented commands belong here.
 import type { Command } from '../command.ts';
 import { configCommand } from './config.ts';
+import { eventsCommand } from './events.ts';
+import { projectionsCommand } from './projections.ts';
 import { relayCommand } from './relay.ts';
 import { versionCommand } from './version.ts';
 
-export const commands: readonly Command[] = [configCommand, relayCommand, versionCommand];
+export const commands: readonly Command[] = [
+  configCommand,
+  eventsCommand,
+  projectionsCommand,
+  relayCommand,
+  versionCommand,
+];
