@@ -37,10 +37,7 @@ export function positiveInteger(text: string | undefined, option: string, max: n
 }
 
 export function createRelayCommand(
-  createClient: (
-    connection: KafkaConnection,
-    logger: import('../../log/logger.ts').Logger,
-  ) => KafkaClientLike = createKafkaClient,
+  createClient: (connection: KafkaConnection, logger: Logger) => KafkaClientLike = createKafkaClient,
 ): Command {
   return {
     name: 'relay',
