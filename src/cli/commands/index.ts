@@ -2,6 +2,7 @@
 import type { Command } from '../command.ts';
 import { configCommand } from './config.ts';
 import { eventsCommand } from './events.ts';
+import { healthCommand } from './health.ts';
 import { projectionsCommand } from './projections.ts';
 import { relayCommand } from './relay.ts';
 import { versionCommand } from './version.ts';
@@ -9,6 +10,7 @@ import { versionCommand } from './version.ts';
 export const commands: readonly Command[] = [
   configCommand,
   eventsCommand,
+  healthCommand,
   projectionsCommand,
   relayCommand,
   versionCommand,
