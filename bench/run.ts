@@ -138,7 +138,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const info = machine();
   process.stdout.write(
-    `\n${table(rows)}\n\n${info.cpu}, ${info.cores} cores, ${info.memoryMb} MB, Node ${info.node}\n`,
+    `\n${table(rows)}\n\n${info.cpu}, ${info.cores} cores, ${info.memoryMb} MB, Node ${info.node}, load average ${info.loadAverage}\n`,
   );
   const results = join(here, 'results');
   mkdirSync(results, { recursive: true });
