@@ -46,7 +46,7 @@ export interface TrackerOptions {
   readonly gapWaitMs?: number;
   /** Messages per getChannelDifference call. Default 100. */
   readonly channelDifferenceLimit?: number;
-  /** Saves are coalesced to at most one per this interval. Default 200 ms. */
+  /** Saves are coalesced to at most one per this interval. Default 1 s: a crash replays at most that much, deduplicated. */
   readonly saveIntervalMs?: number;
   /** Called when something failed that the tracker cannot recover from (the store is down for good…). */
   readonly onFatal?: (error: unknown) => void;
@@ -560,7 +560,7 @@ export class UpdateTracker {
       } catch (error) {
         this.fatal(error);
       }
-    }, this.options.saveIntervalMs ?? 200);
+    }, this.options.saveIntervalMs ?? 1000);
     this.saveTimer.unref?.();
   }
 
