@@ -9,7 +9,7 @@ import { commands } from '../../src/cli/commands/index.ts';
 import { runCli } from '../../src/cli/run-cli.ts';
 import { silentLogger } from '../../src/log/logger.ts';
 import { createTelegramGateway } from '../../src/telegram/index.ts';
-import { readSession, writeSession } from '../../src/telegram/session-file.ts';
+import { writeSession } from '../../src/telegram/session-file.ts';
 import { type FakeTelegram, startFakeTelegram } from '../support/fake-telegram/index.ts';
 import { gatewayConfig, TEST_API_HASH } from '../support/gateway.ts';
 import { tempDir } from '../support/listener.ts';
