@@ -2,7 +2,14 @@
 import type { Command } from '../command.ts';
 import { authCommand } from './auth.ts';
 import { configCommand } from './config.ts';
+import { eventsCommand } from './events.ts';
 import { listenCommand } from './listen.ts';
 import { versionCommand } from './version.ts';
 
-export const commands: readonly Command[] = [authCommand, listenCommand, configCommand, versionCommand];
+export const commands: readonly Command[] = [
+  authCommand,
+  listenCommand,
+  configCommand,
+  eventsCommand,
+  versionCommand,
+];
