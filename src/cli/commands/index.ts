@@ -1,13 +1,17 @@
 // Every command of the telegram-archive binary. Only implemented commands belong here.
 import type { Command } from '../command.ts';
+import { authCommand } from './auth.ts';
 import { configCommand } from './config.ts';
 import { eventsCommand } from './events.ts';
 import { healthCommand } from './health.ts';
+import { listenCommand } from './listen.ts';
 import { projectionsCommand } from './projections.ts';
 import { relayCommand } from './relay.ts';
 import { versionCommand } from './version.ts';
 
 export const commands: readonly Command[] = [
+  authCommand,
+  listenCommand,
   configCommand,
   eventsCommand,
   healthCommand,

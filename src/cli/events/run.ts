@@ -40,7 +40,7 @@ function openConfigured(context: CommandContext): Promise<EventStore> {
 
 const isTty = (stream: NodeJS.WritableStream) => Boolean((stream as { isTTY?: boolean }).isTTY);
 const columns = (stream: NodeJS.WritableStream) =>
-  isTty(stream) ? ((stream as { columns?: number }).columns ?? 120) : undefined;
+  isTty(stream) ? (stream as { columns?: number }).columns || 120 : undefined;
 
 function progressFor(context: CommandContext, label: string, total?: number, unit = 'events'): Progress {
   const tty = isTty(context.stderr);
