@@ -76,5 +76,12 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
   out="$(as_user 1000 env DATA_DIR="$work/data/archive" node bin/telegram-archive.js config check)"
   echo "$out" | sed -n 1p
   test -d "$work/data/archive" || { echo "the app did not create DATA_DIR" >&2; exit 1; }
+  step "the HEALTHCHECK command from dist/: unhealthy (exit 1) while nothing is archived"
+  set +e
+  out="$(as_user 1000 env DATA_DIR="$work/data/archive" node bin/telegram-archive.js health)"
+  code=$?
+  set -e
+  echo "$out"
+  [ "$code" = 1 ] && echo "$out" | grep -q 'no event log' || { echo "expected exit 1 from health, got $code" >&2; exit 1; }
 fi
 step "image rehearsal passed"
