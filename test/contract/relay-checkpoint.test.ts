@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { generateArchive } from '../../bench/generator.ts';
 import { openSqliteEventStore } from '../../src/eventstore/sqlite.ts';
 import { FileCheckpointStore } from '../../src/relay/checkpoint/file.ts';
 import {
@@ -108,17 +109,11 @@ describe('relay checkpoint in the SQLite event log', () => {
     const events = openSqliteEventStore({ path });
     try {
       await store.save('7');
-      await events
-        .append('message-1.u2.3', [
-          {
-            id: '6f1f7e2a-1c5b-5d7e-9a1b-2c3d4e5f6a7b',
-            type: 'MessageDeleted',
-            data: { at: '2024-01-01T00:00:00Z' },
-            metadata: { source: 'live', observedAt: '2024-01-01T00:00:00Z' },
-          } as never,
-        ])
-        .catch(() => undefined);
-      expect(await store.load()).toBe('7');
+      for (const { stream, event } of generateArchive({ seed: 'checkpoint', totalEvents: 5 }))
+        await events.append(stream, [event]);
+      await store.save('8');
+      expect(await events.readAll()).toHaveLength(5);
+      expect(await store.load()).toBe('8');
       expect(store.description).toBe(`sqlite ${path} (table relay_checkpoints)`);
     } finally {
       await store.close();
