@@ -118,7 +118,11 @@ export class KafkaPublisher implements Publisher {
           topic,
           numPartitions: partitions,
           replicationFactor,
-          configEntries: [{ name: 'max.message.bytes', value: String(TOPIC_MAX_MESSAGE_BYTES) }],
+          configEntries: [
+            { name: 'max.message.bytes', value: String(TOPIC_MAX_MESSAGE_BYTES) },
+            // The topic mirrors the log: a consumer that starts late (a new projector) needs all of it.
+            { name: 'retention.ms', value: '-1' },
+          ],
         },
       ],
     });

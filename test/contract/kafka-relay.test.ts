@@ -3,14 +3,17 @@
 // chosen by kafkajs's murmur2 partitioner, with the headers consumers rely on.
 import { afterAll, describe, expect, it } from '@jest/globals';
 import kafkajs from 'kafkajs';
+import type { StoredEvent } from '../../src/events/envelope.ts';
 import { MemoryCheckpointStore } from '../../src/relay/checkpoint/index.ts';
 import { KafkaTopicMissingError } from '../../src/relay/kafka-errors.ts';
 import { HEADERS } from '../../src/relay/message.ts';
 import { KafkaPublisher, type TopicSettings } from '../../src/relay/publisher.ts';
 import { runRelay } from '../../src/relay/relay.ts';
+import { type KafkaSink, runKafkaSource } from '../../src/relay/source.ts';
 import { describeKafka, fakeTarget, type KafkaTarget, realTarget } from '../support/kafka.ts';
 import { captureLog } from '../support/log-capture.ts';
 import { MemoryLog, seed } from '../support/memory-log.ts';
+import { waitFor } from '../support/wait.ts';
 
 function partitionOf(key: string, partitions: number): number {
   const partitioner = kafkajs.Partitioners.DefaultPartitioner();
@@ -99,6 +102,62 @@ function relayContract(makeTarget: () => KafkaTarget): void {
     const records = await target.readBack(topic, 2);
     expect(records.map((r) => JSON.parse(r.value).data.blob?.length ?? 0).sort()).toEqual([0, 1_100_000]);
   }, 60_000);
+
+  it('a consumer group reads every event back through the source, and resumes from the sink', async () => {
+    const topic = target.topicName('relay-source');
+    await target.createTopic(topic, 3);
+    const log = new MemoryLog();
+    seed(log, 60, 6);
+    const settings = { topic, create: false, partitions: 3, replicationFactor: 1 };
+    await relay(log, new MemoryCheckpointStore(), settings);
+    const applied: StoredEvent[] = [];
+    const offsets = new Map<number, string>();
+    const sink: KafkaSink = {
+      description: 'test sink',
+      offsets: async () => new Map(offsets),
+      apply: async (batch) => {
+        applied.push(...batch.events);
+        offsets.set(batch.partition, batch.nextOffset);
+      },
+      fatal: () => undefined,
+    };
+    const consume = async (expected: number) => {
+      const controller = new AbortController();
+      const running = runKafkaSource({
+        client: target.client,
+        topic,
+        groupId: target.topicName('group'),
+        sink,
+        logger: captureLog().logger,
+        signal: controller.signal,
+        backoff: { initialMs: 50, maxMs: 500 },
+      });
+      try {
+        await waitFor(() => applied.length >= expected, `${expected} events through the source`, 30_000, 20);
+      } finally {
+        controller.abort();
+      }
+      return running;
+    };
+    await consume(60);
+    expect(new Set(applied.map((e) => e.id)).size).toBe(60);
+    seed(log, 6, 6);
+    await relay(log, new MemoryCheckpointStore(log.events[59]!.globalPosition), settings);
+    // A new group: Kafka knows nothing of it, the sink's offsets say where to resume.
+    await consume(66);
+    expect(applied).toHaveLength(66);
+    expect(
+      applied
+        .slice(60)
+        .map((e) => e.id)
+        .sort(),
+    ).toEqual(
+      log.events
+        .slice(60)
+        .map((e) => e.id)
+        .sort(),
+    );
+  }, 90_000);
 
   it('refuses a missing topic when creation is off, naming the fix', async () => {
     const topic = target.topicName('relay-missing');

@@ -66,7 +66,10 @@ describe('telegram-archive relay', () => {
       /^Published 12 events to telegram-archive\.events; checkpoint at 12 \(sqlite .*relay_checkpoints/,
     );
     expect(cluster.topics.get(TOPIC)!.partitions).toHaveLength(3);
-    expect(cluster.topics.get(TOPIC)!.config['max.message.bytes']).toBe('2097152');
+    expect(cluster.topics.get(TOPIC)!.config).toEqual({
+      'max.message.bytes': '2097152',
+      'retention.ms': '-1',
+    });
 
     const db = new Database(join(dataDir, 'events.sqlite'), { readonly: true });
     expect(db.prepare('select name, position from relay_checkpoints').all()).toEqual([
