@@ -83,18 +83,24 @@ export class PostgresOperations implements TableOperations {
     return rows.map((raw) => decodeRow<T>(table, raw));
   }
 
-  async insert(table: TableInfo, rows: readonly Row[], onConflict: 'upsert' | 'ignore'): Promise<void> {
+  async insert(
+    table: TableInfo,
+    rows: readonly Row[],
+    onConflict: 'upsert' | 'ignore' | 'fail',
+  ): Promise<void> {
     if (rows.length === 0) return;
     const names = table.columns.map((c) => q(c.column)).join(', ');
     const unnest = table.columns.map((c, i) => `$${i + 1}::${arrayType(c)}`).join(', ');
     const key = table.primaryKey.map((c) => q(c.column)).join(', ');
     const rest = table.columns.filter((c) => !table.primaryKey.includes(c));
     const action =
-      onConflict === 'ignore' || rest.length === 0
-        ? 'do nothing'
-        : `do update set ${rest.map((c) => `${q(c.column)} = excluded.${q(c.column)}`).join(', ')}`;
+      onConflict === 'fail'
+        ? ''
+        : onConflict === 'ignore' || rest.length === 0
+          ? ` on conflict (${key}) do nothing`
+          : ` on conflict (${key}) do update set ${rest.map((c) => `${q(c.column)} = excluded.${q(c.column)}`).join(', ')}`;
     await this.#query(
-      `insert into ${table.sql} (${names}) select * from unnest(${unnest}) on conflict (${key}) ${action}`,
+      `insert into ${table.sql} (${names}) select * from unnest(${unnest})${action}`,
       table.columns.map((c) => column(c, rows)),
     );
   }

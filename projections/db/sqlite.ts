@@ -5,12 +5,20 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { RowPatch, SearchWrite } from '../model.ts';
 import { SQLITE_SEARCH_TABLE } from '../search/schema.ts';
 import type { Row, TableOperations } from './operations.ts';
-import { decodeRow, encodeValue, quoteIdentifier as q, type TableInfo, type Tables } from './tables.ts';
+import {
+  decodeRow,
+  encodeValue,
+  quoteIdentifier as q,
+  rowEncoder,
+  type TableInfo,
+  type Tables,
+} from './tables.ts';
 
 export class SqliteOperations implements TableOperations {
   readonly tables: Tables;
   readonly #db: Database;
   readonly #statements = new Map<string, Statement>();
+  readonly #encoders = new Map<TableInfo, (row: object, out: unknown[]) => void>();
 
   constructor(db: Database, tables: Tables) {
     this.#db = db;
@@ -48,26 +56,31 @@ export class SqliteOperations implements TableOperations {
     return found;
   }
 
-  async insert(table: TableInfo, rows: readonly Row[], onConflict: 'upsert' | 'ignore'): Promise<void> {
+  async insert(
+    table: TableInfo,
+    rows: readonly Row[],
+    onConflict: 'upsert' | 'ignore' | 'fail',
+  ): Promise<void> {
     if (rows.length === 0) return;
     const names = table.columns.map((c) => q(c.column)).join(', ');
     const marks = table.columns.map(() => '?').join(', ');
     const key = table.primaryKey.map((c) => q(c.column)).join(', ');
     const rest = table.columns.filter((c) => !table.primaryKey.includes(c));
     const action =
-      onConflict === 'ignore' || rest.length === 0
-        ? 'do nothing'
-        : `do update set ${rest.map((c) => `${q(c.column)} = excluded.${q(c.column)}`).join(', ')}`;
-    const statement = this.#statement(
-      `insert into ${table.sql} (${names}) values (${marks}) on conflict (${key}) ${action}`,
-    );
-    const columns = table.columns;
-    const values = new Array<unknown>(columns.length);
+      onConflict === 'fail'
+        ? ''
+        : onConflict === 'ignore' || rest.length === 0
+          ? ` on conflict (${key}) do nothing`
+          : ` on conflict (${key}) do update set ${rest.map((c) => `${q(c.column)} = excluded.${q(c.column)}`).join(', ')}`;
+    const statement = this.#statement(`insert into ${table.sql} (${names}) values (${marks})${action}`);
+    let encode = this.#encoders.get(table);
+    if (!encode) {
+      encode = rowEncoder('sqlite', table.columns);
+      this.#encoders.set(table, encode);
+    }
+    const values = new Array<unknown>(table.columns.length);
     for (const row of rows) {
-      for (let i = 0; i < columns.length; i++) {
-        const c = columns[i]!;
-        values[i] = encodeValue('sqlite', c.kind, (row as Record<string, unknown>)[c.prop]);
-      }
+      encode(row, values);
       statement.run(values);
     }
   }
