@@ -2,7 +2,7 @@
 // batch, with the rows passed as one array per column and expanded by unnest(), so the statement
 // text stays constant whatever the batch size and the server parses it once per connection.
 import type { Pool, PoolClient } from 'pg';
-import type { RowPatch, SearchWrite } from '../model.ts';
+import type { CheckpointRow, RowPatch, SearchWrite } from '../model.ts';
 import type { Row, TableOperations } from './operations.ts';
 import {
   type ColumnInfo,
@@ -165,6 +165,12 @@ export class PostgresOperations implements TableOperations {
     const rows = await this.#query(`select max(${q(table.column(prop).column)}) as v from ${table.sql}`, []);
     const v = rows[0]?.v;
     return v === null || v === undefined ? null : Number(v);
+  }
+
+  async lockCheckpoints(): Promise<CheckpointRow[]> {
+    const table = this.tables.checkpoints;
+    const rows = await this.#query(`select * from ${table.sql} for update`, []);
+    return rows.map((raw) => decodeRow<CheckpointRow>(table, raw));
   }
 
   async writeSearch(writes: readonly SearchWrite[]): Promise<void> {

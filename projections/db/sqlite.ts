@@ -2,7 +2,7 @@
 // statements, one row per execution. Synchronous calls inside one BEGIN IMMEDIATE … COMMIT are the
 // fastest path SQLite has, and nothing else can interleave with them.
 import type { Database, Statement } from 'better-sqlite3';
-import type { RowPatch, SearchWrite } from '../model.ts';
+import type { CheckpointRow, RowPatch, SearchWrite } from '../model.ts';
 import { SQLITE_SEARCH_TABLE } from '../search/schema.ts';
 import type { Row, TableOperations } from './operations.ts';
 import {
@@ -142,6 +142,11 @@ export class SqliteOperations implements TableOperations {
       if (!w.fresh) remove.run(w.message);
       add.run(w.message, w.document);
     }
+  }
+
+  /** BEGIN IMMEDIATE already holds the database's only write lock. */
+  lockCheckpoints(): Promise<CheckpointRow[]> {
+    return this.select<CheckpointRow>(this.tables.checkpoints, [], []);
   }
 
   /** Runs `fn` in one write transaction; a failure rolls everything back. */
