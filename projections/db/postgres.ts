@@ -3,6 +3,7 @@
 // text stays constant whatever the batch size and the server parses it once per connection.
 import type { Pool, PoolClient } from 'pg';
 import type { CheckpointRow, RowPatch, SearchWrite } from '../model.ts';
+import type { SearchSwitch } from './open.ts';
 import type { Row, TableOperations } from './operations.ts';
 import {
   type ColumnInfo,
@@ -43,10 +44,18 @@ export class PostgresOperations implements TableOperations {
   readonly #client: PoolClient;
   readonly #searchTable: string;
 
-  constructor(client: PoolClient, tables: Tables, searchTable: string) {
+  readonly #search: SearchSwitch;
+
+  constructor(
+    client: PoolClient,
+    tables: Tables,
+    searchTable: string,
+    search: SearchSwitch = { enabled: true },
+  ) {
     this.#client = client;
     this.tables = tables;
     this.#searchTable = searchTable;
+    this.#search = search;
   }
 
   async #query(text: string, values: unknown[]): Promise<Record<string, unknown>[]> {
@@ -174,7 +183,7 @@ export class PostgresOperations implements TableOperations {
   }
 
   async writeSearch(writes: readonly SearchWrite[]): Promise<void> {
-    if (writes.length === 0) return;
+    if (writes.length === 0 || !this.#search.enabled) return;
     await this.#query(
       `insert into ${this.#searchTable} (message_pk, document) select u.id, to_tsvector('simple', u.doc) from unnest($1::int[], $2::text[]) as u(id, doc) on conflict (message_pk) do update set document = excluded.document`,
       [writes.map((w) => w.message), writes.map((w) => w.document)],
@@ -187,6 +196,7 @@ export async function postgresTransaction<T>(
   pool: Pool,
   tables: Tables,
   searchTable: string,
+  search: SearchSwitch,
   fn: (ops: TableOperations) => Promise<T>,
 ): Promise<T> {
   const client = await pool.connect();
@@ -196,7 +206,7 @@ export async function postgresTransaction<T>(
       // The checkpoint commits with the rows, so losing the newest commits in a crash loses nothing
       // that the next run does not project again; not waiting for the WAL flush is safe here.
       await client.query('set local synchronous_commit = off');
-      const result = await fn(new PostgresOperations(client, tables, searchTable));
+      const result = await fn(new PostgresOperations(client, tables, searchTable, search));
       await client.query('commit');
       return result;
     } catch (error) {

@@ -4,6 +4,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { CheckpointRow, RowPatch, SearchWrite } from '../model.ts';
 import { SQLITE_SEARCH_TABLE } from '../search/schema.ts';
+import type { SearchSwitch } from './open.ts';
 import type { Row, TableOperations } from './operations.ts';
 import {
   decodeRow,
@@ -20,9 +21,12 @@ export class SqliteOperations implements TableOperations {
   readonly #statements = new Map<string, Statement>();
   readonly #encoders = new Map<TableInfo, (row: object, out: unknown[]) => void>();
 
-  constructor(db: Database, tables: Tables) {
+  readonly #search: SearchSwitch;
+
+  constructor(db: Database, tables: Tables, search: SearchSwitch = { enabled: true }) {
     this.#db = db;
     this.tables = tables;
+    this.#search = search;
   }
 
   #statement(sql: string): Statement {
@@ -135,7 +139,7 @@ export class SqliteOperations implements TableOperations {
   }
 
   async writeSearch(writes: readonly SearchWrite[]): Promise<void> {
-    if (writes.length === 0) return;
+    if (writes.length === 0 || !this.#search.enabled) return;
     const remove = this.#statement(`delete from ${SQLITE_SEARCH_TABLE} where rowid = ?`);
     const add = this.#statement(`insert into ${SQLITE_SEARCH_TABLE} (rowid, body) values (?, ?)`);
     for (const w of writes) {
