@@ -1,6 +1,7 @@
 // The projector runner: catches a copy up from its checkpoint in batches (each batch and its
 // checkpoint in one transaction), then follows new events as they are appended. It stops, never
 // skips, at an event it cannot apply; an operator's --skip-event is the only way past one.
+import { setImmediate } from 'node:timers/promises';
 import type { StoredEvent } from '../src/events/envelope.ts';
 import type { EventStore } from '../src/eventstore/port.ts';
 import type { Logger } from '../src/log/logger.ts';
@@ -148,6 +149,8 @@ export class ProjectionRunner {
       }
       checkpoint = await this.#loadCheckpoint();
       onProgress?.(this.status());
+      // SQLite work is synchronous: give timers and I/O (the viewer in the same process) a turn.
+      await setImmediate();
     }
     this.#head = await this.#store.headPosition();
     return total;

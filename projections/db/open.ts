@@ -6,7 +6,6 @@ import type { Database } from 'better-sqlite3';
 import type { Pool } from 'pg';
 import type { MediaDescriptor, ServiceAction } from '../../src/events/payloads.ts';
 import { entities } from '../entities/index.ts';
-import { messageDocument } from '../search/document.ts';
 import {
   POSTGRES_SEARCH_TABLE,
   postgresSearchDdl,
@@ -140,16 +139,16 @@ async function buildSearch(copy: ReadModelCopy): Promise<void> {
   for (;;) {
     const rows = await copy.query<Record<string, unknown>>(
       `select id, text, media, service from ${t.sql} where id > ${p(1)} order by id limit ${p(2)}`,
-      [after, 10_000],
+      [after, 5000],
     );
     if (rows.length === 0) return;
     const writes = rows.map((r) => ({
       message: Number(r.id),
-      document: messageDocument({
+      source: {
         text: String(r.text),
         media: decodeValue('json', r.media) as MediaDescriptor | null,
         service: decodeValue('json', r.service) as ServiceAction | null,
-      }),
+      },
       fresh: true,
     }));
     await copy.transaction((ops) => ops.writeSearch(writes));

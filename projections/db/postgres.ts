@@ -3,6 +3,7 @@
 // text stays constant whatever the batch size and the server parses it once per connection.
 import type { Pool, PoolClient } from 'pg';
 import type { CheckpointRow, RowPatch, SearchWrite } from '../model.ts';
+import { messageDocument } from '../search/document.ts';
 import type { SearchSwitch } from './open.ts';
 import type { Row, TableOperations } from './operations.ts';
 import {
@@ -186,7 +187,7 @@ export class PostgresOperations implements TableOperations {
     if (writes.length === 0 || !this.#search.enabled) return;
     await this.#query(
       `insert into ${this.#searchTable} (message_pk, document) select u.id, to_tsvector('simple', u.doc) from unnest($1::int[], $2::text[]) as u(id, doc) on conflict (message_pk) do update set document = excluded.document`,
-      [writes.map((w) => w.message), writes.map((w) => w.document)],
+      [writes.map((w) => w.message), writes.map((w) => messageDocument(w.source))],
     );
   }
 }

@@ -4,6 +4,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { CheckpointRow, RowPatch, SearchWrite } from '../model.ts';
 import { SQLITE_SEARCH_TABLE } from '../search/schema.ts';
+import { messageDocument } from '../search/document.ts';
 import type { SearchSwitch } from './open.ts';
 import type { Row, TableOperations } from './operations.ts';
 import {
@@ -144,7 +145,7 @@ export class SqliteOperations implements TableOperations {
     const add = this.#statement(`insert into ${SQLITE_SEARCH_TABLE} (rowid, body) values (?, ?)`);
     for (const w of writes) {
       if (!w.fresh) remove.run(w.message);
-      add.run(w.message, w.document);
+      add.run(w.message, messageDocument(w.source));
     }
   }
 

@@ -24,7 +24,6 @@ import type {
   UserRow,
   WriteSet,
 } from '../model.ts';
-import { messageDocument } from '../search/document.ts';
 
 export class BatchDraft {
   readonly #loaded: LoadedRows;
@@ -291,7 +290,7 @@ export class BatchDraft {
       const row = this.#messages.get(key)!;
       return {
         message: row.id,
-        document: messageDocument(row),
+        source: row,
         fresh: !this.#loaded.messages.has(key),
       };
     });
