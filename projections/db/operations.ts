@@ -24,8 +24,11 @@ export interface TableOperations {
     keyProps: readonly string[],
     keys: readonly (readonly unknown[])[],
   ): Promise<T[]>;
-  /** Insert; on a primary-key conflict update every column (`upsert`) or keep the old row (`ignore`). */
-  insert(table: TableInfo, rows: readonly Row[], onConflict: 'upsert' | 'ignore'): Promise<void>;
+  /**
+   * Insert; on a primary-key conflict update every column (`upsert`), keep the old row (`ignore`) or
+   * fail (`fail`: rows the loader proved new, where a conflict would be a bug).
+   */
+  insert(table: TableInfo, rows: readonly Row[], onConflict: 'upsert' | 'ignore' | 'fail'): Promise<void>;
   /** Sets one column on rows found by their primary key (values in primary-key order). */
   update(
     table: TableInfo,
@@ -37,6 +40,8 @@ export interface TableOperations {
   deleteWhereIn(table: TableInfo, prop: string, values: readonly unknown[]): Promise<void>;
   maxValue(table: TableInfo, prop: string): Promise<number | null>;
   writeSearch(writes: readonly SearchWrite[]): Promise<void>;
+  /** Reads the checkpoints and holds them until the transaction ends, so a second writer waits. */
+  lockCheckpoints(): Promise<CheckpointRow[]>;
 }
 
 const index = <T>(rows: readonly T[], key: (row: T) => string): Map<string, T> =>
@@ -87,9 +92,9 @@ export async function applyWrites(ops: TableOperations, w: WriteSet): Promise<vo
     w.closedNames.map((c) => ({ key: [c.id], value: c.validTo })),
   );
   await ops.insert(t.media, w.media, 'ignore');
-  await ops.insert(t.messages, w.messages, 'upsert');
+  await ops.insert(t.messages, w.messages, 'fail');
   await ops.patch(t.messages, w.messageChanges);
-  await ops.insert(t.messageVersions, w.messageVersions, 'upsert');
+  await ops.insert(t.messageVersions, w.messageVersions, 'fail');
   await ops.update(
     t.messageVersions,
     'validTo',

@@ -2,19 +2,32 @@
 // statements, one row per execution. Synchronous calls inside one BEGIN IMMEDIATE … COMMIT are the
 // fastest path SQLite has, and nothing else can interleave with them.
 import type { Database, Statement } from 'better-sqlite3';
-import type { RowPatch, SearchWrite } from '../model.ts';
+import type { CheckpointRow, RowPatch, SearchWrite } from '../model.ts';
 import { SQLITE_SEARCH_TABLE } from '../search/schema.ts';
+import { messageDocument } from '../search/document.ts';
+import type { SearchSwitch } from './open.ts';
 import type { Row, TableOperations } from './operations.ts';
-import { decodeRow, encodeValue, quoteIdentifier as q, type TableInfo, type Tables } from './tables.ts';
+import {
+  decodeRow,
+  encodeValue,
+  quoteIdentifier as q,
+  rowEncoder,
+  type TableInfo,
+  type Tables,
+} from './tables.ts';
 
 export class SqliteOperations implements TableOperations {
   readonly tables: Tables;
   readonly #db: Database;
   readonly #statements = new Map<string, Statement>();
+  readonly #encoders = new Map<TableInfo, (row: object, out: unknown[]) => void>();
 
-  constructor(db: Database, tables: Tables) {
+  readonly #search: SearchSwitch;
+
+  constructor(db: Database, tables: Tables, search: SearchSwitch = { enabled: true }) {
     this.#db = db;
     this.tables = tables;
+    this.#search = search;
   }
 
   #statement(sql: string): Statement {
@@ -48,26 +61,31 @@ export class SqliteOperations implements TableOperations {
     return found;
   }
 
-  async insert(table: TableInfo, rows: readonly Row[], onConflict: 'upsert' | 'ignore'): Promise<void> {
+  async insert(
+    table: TableInfo,
+    rows: readonly Row[],
+    onConflict: 'upsert' | 'ignore' | 'fail',
+  ): Promise<void> {
     if (rows.length === 0) return;
     const names = table.columns.map((c) => q(c.column)).join(', ');
     const marks = table.columns.map(() => '?').join(', ');
     const key = table.primaryKey.map((c) => q(c.column)).join(', ');
     const rest = table.columns.filter((c) => !table.primaryKey.includes(c));
     const action =
-      onConflict === 'ignore' || rest.length === 0
-        ? 'do nothing'
-        : `do update set ${rest.map((c) => `${q(c.column)} = excluded.${q(c.column)}`).join(', ')}`;
-    const statement = this.#statement(
-      `insert into ${table.sql} (${names}) values (${marks}) on conflict (${key}) ${action}`,
-    );
-    const columns = table.columns;
-    const values = new Array<unknown>(columns.length);
+      onConflict === 'fail'
+        ? ''
+        : onConflict === 'ignore' || rest.length === 0
+          ? ` on conflict (${key}) do nothing`
+          : ` on conflict (${key}) do update set ${rest.map((c) => `${q(c.column)} = excluded.${q(c.column)}`).join(', ')}`;
+    const statement = this.#statement(`insert into ${table.sql} (${names}) values (${marks})${action}`);
+    let encode = this.#encoders.get(table);
+    if (!encode) {
+      encode = rowEncoder('sqlite', table.columns);
+      this.#encoders.set(table, encode);
+    }
+    const values = new Array<unknown>(table.columns.length);
     for (const row of rows) {
-      for (let i = 0; i < columns.length; i++) {
-        const c = columns[i]!;
-        values[i] = encodeValue('sqlite', c.kind, (row as Record<string, unknown>)[c.prop]);
-      }
+      encode(row, values);
       statement.run(values);
     }
   }
@@ -122,13 +140,18 @@ export class SqliteOperations implements TableOperations {
   }
 
   async writeSearch(writes: readonly SearchWrite[]): Promise<void> {
-    if (writes.length === 0) return;
+    if (writes.length === 0 || !this.#search.enabled) return;
     const remove = this.#statement(`delete from ${SQLITE_SEARCH_TABLE} where rowid = ?`);
     const add = this.#statement(`insert into ${SQLITE_SEARCH_TABLE} (rowid, body) values (?, ?)`);
     for (const w of writes) {
       if (!w.fresh) remove.run(w.message);
-      add.run(w.message, w.document);
+      add.run(w.message, messageDocument(w.source));
     }
+  }
+
+  /** BEGIN IMMEDIATE already holds the database's only write lock. */
+  lockCheckpoints(): Promise<CheckpointRow[]> {
+    return this.select<CheckpointRow>(this.tables.checkpoints, [], []);
   }
 
   /** Runs `fn` in one write transaction; a failure rolls everything back. */

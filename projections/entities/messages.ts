@@ -109,7 +109,7 @@ const MessageVersionSchema = defineEntity({
     validTo: p.datetime().nullable(),
     source: p.string(),
   },
-  indexes: [{ properties: ['chat', 'validFrom'] }],
+  // No index of its own beyond the key: "as of T" reaches a chat's versions through messages.
 });
 export class MessageVersion extends MessageVersionSchema.class {}
 MessageVersionSchema.setClass(MessageVersion);
