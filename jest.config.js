@@ -19,4 +19,5 @@ const group = (name, extra = {}) => ({
 export default {
   projects: [group('unit'), group('contract'), group('e2e')],
   testTimeout: 60_000,
+  reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.js'],
 };

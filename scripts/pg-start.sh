@@ -4,6 +4,7 @@
 # Usage: scripts/pg-start.sh [port]
 set -euo pipefail
 PORT="${1:-54329}"
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 DIR="$ROOT/.pgdata"
 find_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1; }
@@ -22,7 +23,12 @@ if [ ! -f "$DIR/PG_VERSION" ]; then
   if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$DIR"; fi
   "${AS_PG[@]}" "$PGBIN/initdb" -D "$DIR" -U postgres --auth=trust --no-sync -E UTF8 --locale=C.UTF-8 >/dev/null
 fi
-if ! "${AS_PG[@]}" "$PGBIN/pg_ctl" -D "$DIR" status >/dev/null 2>&1; then
+if "${AS_PG[@]}" "$PGBIN/pg_ctl" -D "$DIR" status >/dev/null 2>&1; then
+  PORT="$(cat "$DIR/port")"
+else
+  # Another checkout's cluster may hold the port: take the next free one.
+  while port_busy "$PORT"; do PORT=$((PORT + 1)); done
+  echo "$PORT" >"$DIR/port"
   "${AS_PG[@]}" "$PGBIN/pg_ctl" -D "$DIR" -l "$DIR/server.log" -w -t 60 \
     -o "-h 127.0.0.1 -p $PORT -k $DIR -F -c max_connections=200" start >/dev/null
 fi

@@ -1,3 +1,4 @@
+import { ensureWritableDirectory } from '../../config/directories.ts';
 import { describeConfig, envExample } from '../../config/index.ts';
 import type { Command } from '../command.ts';
 
@@ -9,7 +10,11 @@ const check: Command = {
   examples: ['telegram-archive config check', 'telegram-archive config check --env-file prod.env'],
   run: (context) => {
     const loaded = context.config();
-    context.stdout.write(`Configuration is valid.\n\n${describeConfig(loaded).join('\n')}\n`);
+    context.stdout.write(`Configuration is valid.\n\n${describeConfig(loaded).join('\n')}\n\n`);
+    const { dataDir, sessionDir } = loaded.config;
+    ensureWritableDirectory(dataDir, 'DATA_DIR');
+    ensureWritableDirectory(sessionDir, 'SESSION_DIR');
+    context.stdout.write(`DATA_DIR ${dataDir} and SESSION_DIR ${sessionDir} are writable.\n`);
     return 0;
   },
 };
