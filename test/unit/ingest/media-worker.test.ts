@@ -125,7 +125,7 @@ describe('MediaWorker', () => {
     ]);
     expect(store.appended[0]!.event.id).toBe(
       eventId(
-        streams.message('1000', chat, store.appended[0]!.(event.data as { messageId: number }).messageId),
+        streams.message('1000', chat, (store.appended[0]!.event.data as { messageId: number }).messageId),
         'MediaSkipped',
         'too-large',
       ),
