@@ -12,6 +12,8 @@ try {
     process.exit(0);
   });
 } catch (error) {
-  process.stdout.write(error instanceof RunLockBusyError ? `BUSY ${error.holder?.pid}\n` : `ERROR ${error}\n`);
+  process.stdout.write(
+    error instanceof RunLockBusyError ? `BUSY ${error.holder?.pid}\n` : `ERROR ${error}\n`,
+  );
   process.exit(3);
 }

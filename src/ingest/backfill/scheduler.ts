@@ -4,6 +4,7 @@
 // for a gap the listener could not close itself.
 import { Cron } from 'croner';
 import type { Logger } from '../../log/logger.ts';
+import { describeError } from '../describe-error.ts';
 import { acquireRunLock, RunLockBusyError } from './run-lock.ts';
 
 export type RunTrigger = 'schedule' | 'manual' | 'gap' | 'start';
@@ -108,7 +109,10 @@ export class BackfillScheduler<S> {
       lock = acquireRunLock(this.options.lockPath, `scheduled backfill (${trigger})`);
     } catch (error) {
       if (!(error instanceof RunLockBusyError)) throw error;
-      logger.info({ run, trigger, holder: error.holder }, 'backfill run skipped: another process is running one');
+      logger.info(
+        { run, trigger, holder: error.holder },
+        'backfill run skipped: another process is running one',
+      );
       return { status: 'skipped', reason: error.message };
     }
     const started = Date.now();
@@ -134,9 +138,4 @@ export class BackfillScheduler<S> {
       lock.release();
     }
   }
-}
-
-/** Error text for logs: `err.message` objects are censored by the logger's content rule. */
-export function describeError(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

@@ -9,6 +9,7 @@ import { peerKey, streams } from '../../events/peers.ts';
 import type { EventStore } from '../../eventstore/port.ts';
 import type { Logger } from '../../log/logger.ts';
 import { silentLogger } from '../../log/logger.ts';
+import { describeError } from '../describe-error.ts';
 import type { DownloadSource } from './download-source.ts';
 import { type DownloadOptions, type DownloadTarget, downloadMedia } from './downloader.ts';
 import { decideMedia, type MediaSettings } from './policy.ts';
@@ -182,7 +183,10 @@ export class MediaWorker {
       }
       this.counts.errors++;
       this.counts.deferred++;
-      this.logger.error({ ...log, err: error }, 'media download failed; left for a later run');
+      this.logger.error(
+        { ...log, error: describeError(error) },
+        'media download failed; left for a later run',
+      );
     }
   }
 

@@ -49,7 +49,10 @@ describe('run lock', () => {
       }
     })();
     expect(error).toBeInstanceOf(RunLockBusyError);
-    expect((error as RunLockBusyError).holder).toMatchObject({ pid: first.child.pid, purpose: 'test holder' });
+    expect((error as RunLockBusyError).holder).toMatchObject({
+      pid: first.child.pid,
+      purpose: 'test holder',
+    });
     expect((error as Error).message).toContain(`pid ${first.child.pid}`);
 
     const second = holder(path);

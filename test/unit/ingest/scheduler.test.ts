@@ -52,10 +52,15 @@ describe('BackfillScheduler', () => {
       describe: (s) => ({ chats: s.chats }),
     }).start();
     await waitFor(() => runs >= 1, 'a scheduled run', 5000);
-    const finished = await waitFor(() => lines.find((l) => l.msg === 'backfill run finished'), 'the log line');
+    const finished = await waitFor(
+      () => lines.find((l) => l.msg === 'backfill run finished'),
+      'the log line',
+    );
     expect(finished).toMatchObject({ trigger: 'schedule', chats: 1 });
     expect(typeof finished.durationMs).toBe('number');
-    expect(lines.find((l) => l.msg === 'backfill schedule started')).toMatchObject({ schedule: '* * * * * *' });
+    expect(lines.find((l) => l.msg === 'backfill schedule started')).toMatchObject({
+      schedule: '* * * * * *',
+    });
   });
 
   it('never overlaps runs: ticks during a run are skipped, requests are queued', async () => {
@@ -123,11 +128,15 @@ describe('BackfillScheduler', () => {
       run: (signal) => {
         calls++;
         if (calls === 1) return Promise.reject(new Error('store unreachable'));
-        return new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
+        return new Promise((_resolve, reject) =>
+          signal.addEventListener('abort', () => reject(signal.reason)),
+        );
       },
     });
     expect(await scheduler.trigger('manual')).toMatchObject({ status: 'failed' });
-    expect(lines.find((l) => l.msg === 'backfill run failed')).toMatchObject({ error: 'Error: store unreachable' });
+    expect(lines.find((l) => l.msg === 'backfill run failed')).toMatchObject({
+      error: 'Error: store unreachable',
+    });
     const running = scheduler.trigger('manual');
     await waitFor(() => calls === 2, 'the second run');
     await scheduler.stop();
