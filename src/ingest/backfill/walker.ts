@@ -12,11 +12,13 @@ export interface PageQuery {
   readonly limit: number;
 }
 
-export interface WalkOptions<M> {
+export interface WalkOptions<M, P = readonly M[]> {
   readonly segments: readonly Segment[];
   readonly pageSize: number;
   /** One history request (paced by the caller). */
-  readonly fetch: (query: PageQuery) => Promise<readonly M[]>;
+  readonly fetch: (query: PageQuery) => Promise<P>;
+  /** The messages of an answer (default: the answer is the message list). */
+  readonly messagesOf?: (answer: P) => readonly M[];
   readonly idOf: (message: M) => number;
   /** Milliseconds since the epoch. */
   readonly dateOf: (message: M) => number;
@@ -25,8 +27,10 @@ export interface WalkOptions<M> {
   readonly signal?: AbortSignal;
 }
 
-export interface WalkPage<M> {
+export interface WalkPage<M, P = readonly M[]> {
   readonly segment: Segment;
+  /** The whole answer, for what came with the messages. */
+  readonly answer: P;
   /** As returned, newest first; only ids inside the segment. */
   readonly messages: readonly M[];
   /** The ids this page vouches for. */
@@ -35,7 +39,10 @@ export interface WalkPage<M> {
   readonly reachedSince: boolean;
 }
 
-export async function* walkSegments<M>(options: WalkOptions<M>): AsyncGenerator<WalkPage<M>> {
+export async function* walkSegments<M, P = readonly M[]>(
+  options: WalkOptions<M, P>,
+): AsyncGenerator<WalkPage<M, P>> {
+  const messagesOf = options.messagesOf ?? ((answer: P) => answer as unknown as readonly M[]);
   for (const segment of options.segments) {
     let cursor = segment.upper;
     while (cursor >= segment.lower) {
@@ -45,8 +52,9 @@ export async function* walkSegments<M>(options: WalkOptions<M>): AsyncGenerator<
         minId: segment.lower - 1,
         limit: options.pageSize,
       });
+      const returned = messagesOf(answer);
       // Keep to the segment even if a server ignores min_id; sort newest first.
-      const messages = answer
+      const messages = returned
         .filter((m) => {
           const id = options.idOf(m);
           return id >= segment.lower && id <= cursor;
@@ -54,11 +62,11 @@ export async function* walkSegments<M>(options: WalkOptions<M>): AsyncGenerator<
         .sort((a, b) => options.idOf(b) - options.idOf(a));
       const lowest = messages.length > 0 ? options.idOf(messages.at(-1)!) : undefined;
       // Telegram returns fewer messages than asked only at the end of the range.
-      const end = lowest === undefined || answer.length < options.pageSize || lowest <= segment.lower;
+      const end = lowest === undefined || returned.length < options.pageSize || lowest <= segment.lower;
       const reachedSince =
         options.since !== undefined && messages.some((m) => options.dateOf(m) < options.since!);
       const spanLower = end && !reachedSince ? segment.lower : (lowest ?? segment.lower);
-      yield { segment, messages, span: { from: spanLower, to: cursor }, reachedSince };
+      yield { segment, answer, messages, span: { from: spanLower, to: cursor }, reachedSince };
       if (reachedSince) return;
       if (end) break;
       cursor = lowest - 1;
