@@ -61,7 +61,7 @@ export class FakeHistory implements BackfillTelegram<TestMessage, TestEntity> {
 
   info(chat: PeerRef): ChatInfo {
     const base = this.infos.find((i) => peerKey(i.chat) === peerKey(chat))!;
-    return { ...base, topMessageId: this.histories.get(peerKey(chat))!.at(-1)?.id ?? 0 };
+    return { ...base, topMessageId: this.histories.get(peerKey(chat))?.at(-1)?.id ?? base.topMessageId ?? 0 };
   }
 
   async *dialogs(): AsyncIterable<readonly ChatInfo[]> {

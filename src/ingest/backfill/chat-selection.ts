@@ -79,11 +79,13 @@ export function filteredOutBy(info: ChatInfo, filters: ChatFilters): string | un
 export const displayName = (info: ChatInfo): string =>
   `${info.title || (info.username ? `@${info.username}` : '(untitled)')} (${botApiId(info.chat)})`;
 
-/** The dialog list, fetched lazily and at most once. */
+/** The dialog list, fetched lazily and at most once. A failed page ends the list; all() reports it. */
 export class DialogDirectory {
   private readonly pages: AsyncIterator<readonly ChatInfo[]>;
   private readonly loaded: ChatInfo[] = [];
   private complete = false;
+  /** Why the list is incomplete, when loading it failed. */
+  failure: unknown;
 
   constructor(pages: AsyncIterable<readonly ChatInfo[]>) {
     this.pages = pages[Symbol.asyncIterator]();
@@ -102,12 +104,20 @@ export class DialogDirectory {
 
   async all(): Promise<readonly ChatInfo[]> {
     while (await this.loadPage());
+    if (this.failure !== undefined) throw this.failure;
     return this.loaded;
   }
 
   private async loadPage(): Promise<boolean> {
     if (this.complete) return false;
-    const next = await this.pages.next();
+    let next: IteratorResult<readonly ChatInfo[]>;
+    try {
+      next = await this.pages.next();
+    } catch (error) {
+      this.failure = error;
+      this.complete = true;
+      return false;
+    }
     if (next.done) {
       this.complete = true;
       return false;
@@ -127,9 +137,18 @@ export interface ResolveDeps {
 /** Resolves one --chat value. Explicit chats skip CHATS_INCLUDE and CHAT_TYPES but never CHATS_EXCLUDE. */
 export async function resolveChat(spec: ChatSpec, deps: ResolveDeps): Promise<ChatInfo> {
   let info: ChatInfo | undefined;
+  const listFailed = () => {
+    const failure = deps.directory.failure;
+    if (failure !== undefined)
+      throw new ChatSelectionError(
+        spec.text,
+        `cannot look up ${spec.text}: the dialog list could not be loaded (${failure instanceof Error ? failure.message : String(failure)})`,
+      );
+  };
   switch (spec.kind) {
     case 'id':
       info = await deps.directory.find((d) => samePeer(d.chat, spec.peer));
+      if (!info) listFailed();
       if (!info)
         throw new ChatSelectionError(
           spec.text,
@@ -149,7 +168,7 @@ export async function resolveChat(spec: ChatSpec, deps: ResolveDeps): Promise<Ch
       break;
     }
     case 'title': {
-      const all = await deps.directory.all();
+      const all = await deps.directory.all().catch(() => listFailed() ?? []);
       const matches = all.filter((d) => d.title === spec.title);
       if (matches.length === 0) {
         const near = all.filter((d) => d.title.toLowerCase() === spec.title.toLowerCase()).map(displayName);

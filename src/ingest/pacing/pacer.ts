@@ -84,13 +84,7 @@ export class Pacer {
    */
   async call<T>(method: string, request: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     for (;;) {
-      await this.waitForMethod(method, signal);
-      const slot = this.bucket.reserve(this.clock.now());
-      await this.clock.sleep(slot - this.clock.now(), signal);
-      // Another caller of this method may have hit a FLOOD_WAIT while we waited for our slot.
-      if (this.remainingPause(method) > 0) continue;
-      throwIfAborted(signal);
-      this.requests++;
+      await this.acquire(method, signal);
       try {
         return await request();
       } catch (error) {
@@ -99,6 +93,29 @@ export class Pacer {
         this.recordFloodWait(method, seconds);
       }
     }
+  }
+
+  /**
+   * Waits until one request of `method` may be sent, without retrying anything: for calls that
+   * cannot simply be repeated (the next page of an iterator). Report a FLOOD_WAIT they get with
+   * floodWait().
+   */
+  async acquire(method: string, signal?: AbortSignal): Promise<void> {
+    for (;;) {
+      await this.waitForMethod(method, signal);
+      const slot = this.bucket.reserve(this.clock.now());
+      await this.clock.sleep(slot - this.clock.now(), signal);
+      // Another caller of this method may have hit a FLOOD_WAIT while we waited for our slot.
+      if (this.remainingPause(method) > 0) continue;
+      throwIfAborted(signal);
+      this.requests++;
+      return;
+    }
+  }
+
+  /** Records a FLOOD_WAIT seen outside call(); throws FloodWaitTooLongError when it is over the limit. */
+  floodWait(method: string, seconds: number): void {
+    this.recordFloodWait(method, seconds);
   }
 
   /** The time (ms) until `method` may be called again; 0 when it is not paused. */
