@@ -14,7 +14,7 @@ import type {
   PageCapture,
   PageEntity,
 } from '../../src/ingest/backfill/ports.ts';
-import type { SimpleEventStore } from './simple-event-store.ts';
+import type { HookedEventStore } from './hooked-event-store.ts';
 
 export interface FakeMessage {
   readonly id: number;
@@ -98,11 +98,11 @@ export class FakeHistory implements BackfillTelegram<TestMessage, TestEntity> {
 /** Appends MessageCreated/Edited/Deleted like the deciders would for text-only changes. */
 export class FakeCapture implements PageCapture<TestMessage, TestEntity> {
   readonly calls: CaptureInput<TestMessage, TestEntity>[] = [];
-  private readonly store: SimpleEventStore;
+  private readonly store: HookedEventStore;
   private readonly account: string;
   private readonly texts = new Map<string, string>();
 
-  constructor(store: SimpleEventStore, account: string) {
+  constructor(store: HookedEventStore, account: string) {
     this.store = store;
     this.account = account;
   }

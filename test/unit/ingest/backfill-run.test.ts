@@ -5,7 +5,7 @@ import { type BackfillRequest, runBackfill } from '../../../src/ingest/backfill/
 import { Pacer } from '../../../src/ingest/pacing/pacer.ts';
 import { silentLogger } from '../../../src/log/logger.ts';
 import { FakeCapture, FakeHistory } from '../../support/fake-history.ts';
-import { SimpleEventStore } from '../../support/simple-event-store.ts';
+import { HookedEventStore } from '../../support/hooked-event-store.ts';
 
 const ACCOUNT = '1000';
 const news = peer('channel', 3000);
@@ -14,12 +14,12 @@ const helper = peer('user', 4000);
 const oldGroup = peer('group', 77);
 const supergroup = peer('channel', 78);
 
-let store: SimpleEventStore;
+let store: HookedEventStore;
 let telegram: FakeHistory;
 let capture: FakeCapture;
 
 beforeEach(() => {
-  store = new SimpleEventStore();
+  store = new HookedEventStore();
   telegram = new FakeHistory();
   capture = new FakeCapture(store, ACCOUNT);
   telegram.addChat({ chat: news, chatType: 'channel', title: 'News', username: 'news' }, 120);
@@ -41,8 +41,8 @@ const backfill = (request: Partial<BackfillRequest>, filters = {}) =>
     },
   );
 
-const archivedChats = () =>
-  [...new Set(store.ofType('MessageCreated').map((e) => e.stream.split('.')[1]))].sort();
+const archivedChats = async () =>
+  [...new Set((await store.ofType('MessageCreated')).map((e) => e.stream.split('.')[1]))].sort();
 
 describe('runBackfill', () => {
   it('runs each --chat, and a chat that does not exist or cannot be read fails alone', async () => {
@@ -56,7 +56,7 @@ describe('runBackfill', () => {
     ]);
     expect(summary.chats[0]!.reason).toMatch(/chat -1000000000404 not found/);
     expect(summary.chats[2]!.reason).toMatch(/CHANNEL_PRIVATE/);
-    expect(archivedChats()).toEqual(['c3000', 'u2000']);
+    expect(await archivedChats()).toEqual(['c3000', 'u2000']);
   });
 
   it('--all takes every dialog CHAT_TYPES and CHATS_EXCLUDE allow', async () => {
@@ -65,7 +65,7 @@ describe('runBackfill', () => {
       { types: ['private', 'channels'], exclude: ['-1000000003000'] },
     );
     expect(summary.chats.map((c) => c.chat)).toEqual(['Alice (2000)']);
-    expect(archivedChats()).toEqual(['u2000']);
+    expect(await archivedChats()).toEqual(['u2000']);
   });
 
   it('serves gap requests from the listener until a run of that chat completes', async () => {

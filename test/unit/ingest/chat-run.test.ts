@@ -6,19 +6,19 @@ import { RunHistory } from '../../../src/ingest/backfill/run-history.ts';
 import { Pacer } from '../../../src/ingest/pacing/pacer.ts';
 import { silentLogger } from '../../../src/log/logger.ts';
 import { FakeCapture, FakeHistory, type TestEntity, type TestMessage } from '../../support/fake-history.ts';
-import { SimpleEventStore } from '../../support/simple-event-store.ts';
+import { HookedEventStore } from '../../support/hooked-event-store.ts';
 
 const ACCOUNT = '1000';
 const news = peer('channel', 3000);
 const flood = (seconds: number) =>
   Object.assign(new Error(`420: FLOOD_WAIT_${seconds}`), { errorMessage: `FLOOD_WAIT_${seconds}` });
 
-let store: SimpleEventStore;
+let store: HookedEventStore;
 let telegram: FakeHistory;
 let capture: FakeCapture;
 
 beforeEach(() => {
-  store = new SimpleEventStore();
+  store = new HookedEventStore();
   telegram = new FakeHistory();
   capture = new FakeCapture(store, ACCOUNT);
 });
@@ -43,20 +43,21 @@ async function run(
   );
 }
 
-const created = () => store.ofType('MessageCreated').map((e) => (e.data as { messageId: number }).messageId);
-const accountEvents = (type: string) =>
-  store.events.filter((e) => e.stream === streams.account(ACCOUNT) && e.type === type) as StoredEvent[];
+const created = async () =>
+  (await store.ofType('MessageCreated')).map((e) => (e.data as { messageId: number }).messageId);
+const accountEvents = async (type: string) =>
+  (await store.readStream(streams.account(ACCOUNT))).filter((e) => e.type === type) as StoredEvent[];
 
 describe('runChat', () => {
   it('archives a whole channel and records the run with the range it walked', async () => {
     telegram.addChat({ chat: news, chatType: 'channel', title: 'News' }, 250);
     const result = await run();
     expect(result).toMatchObject({ status: 'completed', fetched: 250, created: 250, edited: 0, deleted: 0 });
-    expect(new Set(created()).size).toBe(250);
+    expect(new Set(await created()).size).toBe(250);
     expect(telegram.queries).toHaveLength(3);
-    const [started] = accountEvents('BackfillRunStarted');
+    const [started] = await accountEvents('BackfillRunStarted');
     expect(started!.data).toMatchObject({ chat: news, mode: 'catch-up', runId: result.runId });
-    expect(accountEvents('BackfillRunCompleted')[0]!.data).toMatchObject({
+    expect((await accountEvents('BackfillRunCompleted'))[0]!.data).toMatchObject({
       status: 'completed',
       head: 250,
       walked: [{ from: 1, to: 250 }],
@@ -91,7 +92,7 @@ describe('runChat', () => {
     };
     const first = await run({}, { signal: controller.signal });
     expect(first).toMatchObject({ status: 'interrupted', fetched: 200 });
-    expect(accountEvents('BackfillRunCompleted')[0]!.data).toMatchObject({
+    expect((await accountEvents('BackfillRunCompleted'))[0]!.data).toMatchObject({
       status: 'interrupted',
       walked: [{ from: 301, to: 500 }],
       resumeFromMessageId: 300,
@@ -102,8 +103,8 @@ describe('runChat', () => {
     const second = await run();
     expect(second).toMatchObject({ status: 'completed', fetched: 300, created: 300 });
     expect(Math.max(...telegram.queries.map((q) => q.query.offsetId))).toBe(301);
-    expect(created().sort((a, b) => a - b)).toEqual(Array.from({ length: 500 }, (_, i) => i + 1));
-    expect(store.ofType('MessageCreated')).toHaveLength(500);
+    expect((await created()).sort((a, b) => a - b)).toEqual(Array.from({ length: 500 }, (_, i) => i + 1));
+    expect(await store.ofType('MessageCreated')).toHaveLength(500);
   });
 
   it('resumes after a crash that recorded nothing, from the stored messages alone', async () => {
@@ -115,7 +116,7 @@ describe('runChat', () => {
       if (call === 1) throw new Error('network down');
     };
     expect((await run()).status).toBe('failed');
-    expect(accountEvents('BackfillRunCompleted')).toHaveLength(0);
+    expect(await accountEvents('BackfillRunCompleted')).toHaveLength(0);
     store.beforeAppend = () => undefined;
     telegram.beforeHistory = () => undefined;
     telegram.queries.length = 0;
@@ -210,7 +211,7 @@ describe('runChat', () => {
     telegram.addChat({ chat: news, chatType: 'channel', title: 'News' }, 1000, (id) => id * 86_400);
     const result = await run({ since: 900 * 86_400_000 });
     expect(result).toMatchObject({ status: 'completed', mode: 'range', fetched: 200 });
-    expect(Math.min(...created())).toBe(801);
+    expect(Math.min(...(await created()))).toBe(801);
   });
 
   it('reports the other half of a group-to-supergroup migration', async () => {
