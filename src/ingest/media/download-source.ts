@@ -15,12 +15,14 @@ export type DownloadErrorKind = 'file-reference-expired' | 'unavailable' | 'tran
 
 const REFERENCE = /FILE_REFERENCE_(EXPIRED|INVALID|EMPTY)/;
 const UNAVAILABLE =
-  /FILE_ID_INVALID|MEDIA_EMPTY|LOCATION_INVALID|CHANNEL_PRIVATE|CHANNEL_INVALID|PEER_ID_INVALID|MSG_ID_INVALID|CDN Not supported|MEDIA_UNAVAILABLE/;
+  /MediaUnavailableError|FILE_ID_INVALID|MEDIA_EMPTY|LOCATION_INVALID|CHANNEL_PRIVATE|CHANNEL_INVALID|PEER_ID_INVALID|MSG_ID_INVALID|CDN Not supported|MEDIA_UNAVAILABLE/;
 
 /** Classifies a failed chunk read by Telegram's error text (gramjs RPCError or a gateway error). */
 export function classifyDownloadError(error: unknown): DownloadErrorKind {
-  const e = error as { errorMessage?: unknown; message?: unknown; code?: unknown } | undefined;
-  const text = [e?.errorMessage, e?.code, e?.message].filter((x) => typeof x === 'string').join(' ');
+  const e = error as
+    | { name?: unknown; errorMessage?: unknown; message?: unknown; code?: unknown }
+    | undefined;
+  const text = [e?.name, e?.errorMessage, e?.code, e?.message].filter((x) => typeof x === 'string').join(' ');
   if (REFERENCE.test(text)) return 'file-reference-expired';
   if (UNAVAILABLE.test(text)) return 'unavailable';
   return 'transient';

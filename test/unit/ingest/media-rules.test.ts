@@ -100,6 +100,9 @@ describe('media file naming', () => {
   it('classifies download errors', () => {
     expect(classifyDownloadError({ errorMessage: 'FILE_REFERENCE_EXPIRED' })).toBe('file-reference-expired');
     expect(classifyDownloadError(new Error('400: FILE_ID_INVALID'))).toBe('unavailable');
+    expect(
+      classifyDownloadError(Object.assign(new Error('no file'), { name: 'MediaUnavailableError' })),
+    ).toBe('unavailable');
     expect(classifyDownloadError(new Error('socket hang up'))).toBe('transient');
   });
 });
