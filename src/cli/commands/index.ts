@@ -1,6 +1,7 @@
 // Every command of the telegram-archive binary. Only implemented commands belong here.
 import type { Command } from '../command.ts';
 import { configCommand } from './config.ts';
+import { eventsCommand } from './events.ts';
 import { versionCommand } from './version.ts';
 
-export const commands: readonly Command[] = [configCommand, versionCommand];
+export const commands: readonly Command[] = [configCommand, eventsCommand, versionCommand];
