@@ -33,6 +33,9 @@ describe('floodWaitSeconds', () => {
     expect(floodWaitSeconds(new Error('420: FLOOD_WAIT_31 (caused by upload.GetFile)'))).toBe(31);
     expect(floodWaitSeconds({ errorMessage: 'FLOOD_PREMIUM_WAIT_5' })).toBe(5);
     expect(floodWaitSeconds({ floodWaitSeconds: 12 })).toBe(12);
+    expect(
+      floodWaitSeconds(Object.assign(new Error('wait'), { name: 'FloodWaitTooLongError', seconds: 9 })),
+    ).toBe(9);
     expect(floodWaitSeconds(new Error('FILE_REFERENCE_EXPIRED'))).toBeUndefined();
     expect(floodWaitSeconds('FLOOD_WAIT_3')).toBeUndefined();
   });
