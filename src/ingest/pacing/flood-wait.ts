@@ -28,12 +28,15 @@ const FLOOD_MESSAGE = /\bFLOOD_(?:PREMIUM_)?WAIT_(\d+)\b|A wait of (\d+) seconds
 export function floodWaitSeconds(error: unknown): number | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const e = error as {
+    name?: unknown;
     floodWaitSeconds?: unknown;
     seconds?: unknown;
     errorMessage?: unknown;
     message?: unknown;
   };
   if (typeof e.floodWaitSeconds === 'number') return e.floodWaitSeconds;
+  // The gateway gives up on a FLOOD_WAIT over the caller's limit with this error and the seconds.
+  if (e.name === 'FloodWaitTooLongError' && typeof e.seconds === 'number') return e.seconds;
   if (typeof e.seconds === 'number' && typeof e.errorMessage === 'string' && /FLOOD/.test(e.errorMessage))
     return e.seconds;
   for (const text of [e.errorMessage, e.message]) {
