@@ -1,6 +1,7 @@
 // The gateway: everything the archive asks of Telegram, in our own types. src/ingest depends on
 // this interface only; src/telegram/gramjs-gateway.ts implements it with gramjs.
-import type { MessageObservation, Observation } from '../events/observations.ts';
+import type { EventSource } from '../events/envelope.ts';
+import type { MediaLocation, MessageObservation, Observation } from '../events/observations.ts';
 import type { PeerRef } from '../events/peers.ts';
 
 export interface AccountInfo {
@@ -128,6 +129,8 @@ export interface ResolvedPeer {
 }
 
 export interface DownloadOptions {
+  /** Where the file is, from the message observation; fetched from the message when absent. */
+  readonly location?: MediaLocation;
   /** Byte offset to start at (resuming a .part file); rounded down to the chunk grid by the caller. */
   readonly offset?: number;
   /** Chunk size: a multiple of 4096 that divides 1 MiB. Default 512 KiB. */
@@ -139,6 +142,8 @@ export interface DownloadOptions {
 export interface CallOptions {
   readonly maxFloodWaitSeconds?: number;
   readonly signal?: AbortSignal;
+  /** Recorded in the observations' metadata (defaults: live for pushes, difference, backfill for reads). */
+  readonly source?: EventSource;
 }
 
 export interface TelegramGateway {

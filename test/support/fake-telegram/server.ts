@@ -120,9 +120,10 @@ export class FakeTelegramServer {
 
   /** Closes every connection and the listening socket; resolves when nothing is left open. */
   async close(): Promise<void> {
+    const wasListening = this.online;
     this.online = false;
     for (const socket of this.sockets) socket.destroy();
-    await new Promise<void>((resolve) => this.listener.close(() => resolve()));
+    if (wasListening) await new Promise<void>((resolve) => this.listener.close(() => resolve()));
   }
 
   /** A new 256-byte auth key the server accepts, as if a DH exchange had produced it. */
@@ -173,10 +174,25 @@ export class FakeTelegramServer {
     return this.updateTargets().length;
   }
 
-  /** Offline: drop every connection and refuse new ones until set online again. */
-  setOnline(online: boolean): void {
+  /**
+   * Offline: drop every connection and stop listening, so reconnects are refused as if the network
+   * were down; online again listens on the same port.
+   */
+  async setOnline(online: boolean): Promise<void> {
+    if (online === this.online) return;
     this.online = online;
-    if (!online) this.dropConnections();
+    if (!online) {
+      this.dropConnections();
+      await new Promise<void>((resolve) => this.listener.close(() => resolve()));
+      return;
+    }
+    await new Promise<void>((resolve, reject) => {
+      this.listener.once('error', reject);
+      this.listener.listen(this.port, '127.0.0.1', () => {
+        this.listener.off('error', reject);
+        resolve();
+      });
+    });
   }
 
   get isOnline(): boolean {
@@ -213,10 +229,6 @@ export class FakeTelegramServer {
   private accept(socket: Socket): void {
     this.sockets.add(socket);
     socket.on('close', () => this.sockets.delete(socket));
-    if (!this.online) {
-      socket.destroy();
-      return;
-    }
     const connection = new FakeConnection(socket, {
       findKey: (id) => this.keys.get(id.toString('hex')),
       onMessage: (c, message) => this.onMessage(c, message),
