@@ -4,8 +4,10 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { generateEvents, toAppendRequests } from '../../bench/generator.ts';
+import { commands } from '../../src/cli/commands/index.ts';
 import { copyPair, readCheckpoint, writeCheckpoint } from '../../src/cli/events/checkpoint.ts';
 import { formatEventLine, toJsonLine } from '../../src/cli/events/format.ts';
 import { checkJsonl, exportLog, readJsonl } from '../../src/cli/events/jsonl.ts';
@@ -18,7 +20,7 @@ import {
   TransferConflictError,
   toRequests,
 } from '../../src/cli/events/transfer.ts';
-import { CliFailure } from '../../src/cli/run-cli.ts';
+import { CliFailure, runCli } from '../../src/cli/run-cli.ts';
 import type { StoredEvent } from '../../src/events/envelope.ts';
 import { peer, streams } from '../../src/events/peers.ts';
 import { upcasters } from '../../src/events/upcasters.ts';
@@ -317,5 +319,78 @@ describe('copy checkpoints', () => {
     expect(() => readCheckpoint(path, 'x')).toThrow(CliFailure);
     expect(() => readCheckpoint(path, 'x')).toThrow(/--restart/);
     expect(existsSync(path)).toBe(true);
+  });
+});
+
+describe('events command line', () => {
+  async function cli(...argv: string[]) {
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    let out = '';
+    let err = '';
+    stdout.on('data', (d) => (out += d));
+    stderr.on('data', (d) => (err += d));
+    const code = await runCli(
+      commands,
+      [...argv, '--data-dir', dir],
+      { stdout, stderr, env: {}, cwd: dir },
+      '0.0.0',
+    );
+    return { code, stdout: out, stderr: err };
+  }
+
+  it('documents every subcommand and option', async () => {
+    for (const sub of ['tail', 'show', 'export', 'import', 'copy']) {
+      const help = await cli('events', sub, '--help');
+      expect(help.code).toBe(0);
+      expect(help.stdout).toContain(`Usage: telegram-archive events ${sub}`);
+      expect(help.stdout).toContain('Examples:');
+    }
+  });
+
+  it('rejects bad arguments before touching any store', async () => {
+    const cases: [string[], string][] = [
+      [['events', 'show'], '--stream is required'],
+      [
+        ['events', 'show', '--stream', 'chat-1.u1', '--from-version=-1'],
+        '--from-version must be a whole number',
+      ],
+      [['events', 'tail', '--type', 'MessageVanished'], "Unknown event type 'MessageVanished'"],
+      [['events', 'export'], '--jsonl is required'],
+      [
+        ['events', 'import', '--jsonl', 'x', '--batch-size', '0'],
+        '--batch-size must be a whole number of at least 1',
+      ],
+      [['events', 'copy', '--to', 'x.sqlite'], '--from is required'],
+      [
+        ['events', 'copy', '--from', 'a.sqlite', '--to', 'sqlite:a.sqlite'],
+        '--from and --to name the same store',
+      ],
+      [['events', 'copy', '--from', 'a.sqlite', '--to', 'esdb://'], '--to: '],
+      [
+        ['events', 'copy', '--from', 'a.sqlite', '--to', 'b.sqlite', '--max-events', 'all'],
+        '--max-events must be',
+      ],
+    ];
+    for (const [argv, message] of cases) {
+      const result = await cli(...argv);
+      expect([argv, result.code]).toEqual([argv, 2]);
+      expect(result.stderr).toContain(message);
+    }
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('refuses a source that does not exist instead of creating it', async () => {
+    const result = await cli(
+      'events',
+      'copy',
+      '--from',
+      join(dir, 'absent.sqlite'),
+      '--to',
+      join(dir, 'b.sqlite'),
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`The source SQLite file ${join(dir, 'absent.sqlite')} does not exist`);
+    expect(existsSync(join(dir, 'absent.sqlite'))).toBe(false);
   });
 });
