@@ -95,6 +95,8 @@ export interface LoginClientOptions {
   readonly logger: Logger;
   /** Connection attempts before giving up with LoginError('unreachable'). Default 5. */
   readonly connectAttempts?: number;
+  /** Ignore the stored session and start with a new key (replacing a login). */
+  readonly fresh?: boolean;
 }
 
 export class LoginClient {
@@ -202,6 +204,15 @@ export class LoginClient {
       return accountOf(result.user);
     } catch (error) {
       throw loginErrorFrom(error);
+    }
+  }
+
+  /** Ends the stored session on Telegram's side (best effort: it may already be gone). */
+  async logOut(): Promise<void> {
+    try {
+      await this.client.invoke(new Api.auth.LogOut());
+    } catch (error) {
+      this.options.logger.debug({ err: error }, 'logging out the old session failed');
     }
   }
 

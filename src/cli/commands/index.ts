@@ -1,7 +1,15 @@
 // Every command of the telegram-archive binary. Only implemented commands belong here.
 import type { Command } from '../command.ts';
+import { authCommand } from './auth.ts';
 import { configCommand } from './config.ts';
 import { eventsCommand } from './events.ts';
+import { listenCommand } from './listen.ts';
 import { versionCommand } from './version.ts';
 
-export const commands: readonly Command[] = [configCommand, eventsCommand, versionCommand];
+export const commands: readonly Command[] = [
+  authCommand,
+  listenCommand,
+  configCommand,
+  eventsCommand,
+  versionCommand,
+];
