@@ -1,6 +1,7 @@
 // Every command of the telegram-archive binary. Only implemented commands belong here.
 import type { Command } from '../command.ts';
 import { authCommand } from './auth.ts';
+import { backfillCommand } from './backfill.ts';
 import { configCommand } from './config.ts';
 import { eventsCommand } from './events.ts';
 import { listenCommand } from './listen.ts';
@@ -9,6 +10,7 @@ import { versionCommand } from './version.ts';
 export const commands: readonly Command[] = [
   authCommand,
   listenCommand,
+  backfillCommand,
   configCommand,
   eventsCommand,
   versionCommand,

@@ -49,8 +49,14 @@ export interface ChatRunDeps<M extends PageMessage, E extends PageEntity> {
   readonly capture: PageCapture<M, E>;
   readonly pacer: Pacer;
   readonly runs: RunHistory;
-  /** Hands a message's file to the background media worker. */
-  readonly enqueueMedia?: (chat: PeerRef, messageId: number, media: MediaDescriptor, runId: string) => void;
+  /** Hands a message's file to the background media worker; `message` when it was just read. */
+  readonly enqueueMedia?: (
+    chat: PeerRef,
+    messageId: number,
+    media: MediaDescriptor,
+    runId: string,
+    message?: M,
+  ) => void;
   readonly progress?: (label: string, total: number) => ProgressSink;
   readonly logger: Logger;
   readonly pageSize?: number;
@@ -129,11 +135,11 @@ export async function runChat<M extends PageMessage, E extends PageEntity>(
     );
 
     const mediaQueued = new Set<number>();
-    const queueMedia = (messageId: number, media: MediaDescriptor | undefined) => {
+    const queueMedia = (messageId: number, media: MediaDescriptor | undefined, message?: M) => {
       if (!deps.enqueueMedia || !media || mediaQueued.has(messageId) || index.mediaDone.has(messageId))
         return;
       mediaQueued.add(messageId);
-      deps.enqueueMedia(chat, messageId, media, runId);
+      deps.enqueueMedia(chat, messageId, media, runId, message);
     };
     // Files earlier runs could not finish go first, so they overlap with the walk.
     for (const m of pendingMedia(index)) queueMedia(m.id, { kind: m.media!, fileId: m.fileId });
@@ -167,7 +173,7 @@ export async function runChat<M extends PageMessage, E extends PageEntity>(
       counts.created += result.created;
       counts.edited += result.edited;
       counts.deleted += result.deleted;
-      for (const m of page.messages) queueMedia(m.message.messageId, m.message.media);
+      for (const m of page.messages) queueMedia(m.message.messageId, m.message.media, m);
       walked.push(page.span);
       progress?.advance(page.messages.length);
     }
