@@ -118,5 +118,13 @@ export class ArchiveUnderTest {
   }
 }
 
+/** Fails with the command's whole output when it did not exit 0. */
+export function expectOk(result: BackfillResult): void {
+  if (result.code !== 0)
+    throw new Error(
+      `backfill exited ${result.code}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`,
+    );
+}
+
 export const range = (from: number, to: number): number[] =>
   Array.from({ length: to - from + 1 }, (_, i) => from + i);
