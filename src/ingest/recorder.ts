@@ -269,14 +269,7 @@ export class Recorder {
       if (requests.length === 0) return 0;
       try {
         const results = await this.options.store.appendBatch(requests);
-        if (written)
-          results.forEach((result, r) =>
-            result.events.forEach((appended, e) => {
-              if (appended.duplicate) return;
-              const type = requests[r]!.events[e]!.type;
-              written[type] = (written[type] ?? 0) + 1;
-            }),
-          );
+        if (written) countWritten(requests, results, written);
         return this.remember(results, states);
       } catch (error) {
         if (!(error instanceof WrongExpectedVersionError) || attempt >= MAX_CONFLICT_RETRIES) throw error;
@@ -331,5 +324,20 @@ export class Recorder {
     this.cache.delete(stream);
     this.cache.set(stream, state);
     if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value!);
+  }
+}
+
+/** Adds the events an append actually wrote (not duplicates) to `written`, by type. */
+function countWritten(
+  requests: readonly AppendRequest[],
+  results: readonly AppendResult[],
+  written: Partial<Record<EventType, number>>,
+): void {
+  for (const [r, result] of results.entries()) {
+    for (const [e, appended] of result.events.entries()) {
+      if (appended.duplicate) continue;
+      const type = requests[r]!.events[e]!.type;
+      written[type] = (written[type] ?? 0) + 1;
+    }
   }
 }

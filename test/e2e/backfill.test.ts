@@ -9,7 +9,6 @@ import { peer } from '../../src/events/peers.ts';
 import { ArchiveUnderTest, expectOk, range } from '../support/backfill-e2e.ts';
 import { type FakeTelegram, rpcFail, startFakeTelegram } from '../support/fake-telegram/index.ts';
 
-const DAY = 86_400;
 const BASE = 1_700_000_000;
 
 let fake: FakeTelegram;
