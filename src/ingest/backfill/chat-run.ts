@@ -193,7 +193,10 @@ export async function runChat<M extends PageMessage, E extends PageEntity>(
     status: 'completed' | 'interrupted' | 'failed',
     reason?: string,
   ): Promise<ChatRunResult> {
-    const cumulative = union(deps.runs.of(chat).walked, walked);
+    // A completed pass without a date window has checked its whole target: every id in it is
+    // stored or was walked. Claiming it keeps later plans small after a crash recorded nothing.
+    const claimed = status === 'completed' && !sinceIso && !untilIso && target ? [target] : [];
+    const cumulative = union(deps.runs.of(chat).walked, walked, claimed);
     const passDone = union(resumed, walked);
     const remaining = target ? subtract(target, passDone) : [];
     const data: BackfillRunCompletedV1 = {

@@ -122,6 +122,9 @@ describe('runChat', () => {
     telegram.queries.length = 0;
     expect(await run()).toMatchObject({ status: 'completed', fetched: 200 });
     expect(telegram.queries[0]!.query).toEqual({ offsetId: 201, minId: 0, limit: 100 });
+    // The completed run claims the whole history it checked, stored part included.
+    const [completed] = await accountEvents('BackfillRunCompleted');
+    expect(completed!.data).toMatchObject({ walked: [{ from: 1, to: 300 }] });
   });
 
   it('ends the chat run on a flood wait over the limit and resumes there next time', async () => {
