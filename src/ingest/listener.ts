@@ -164,7 +164,7 @@ class RecordingSink implements TrackerSink {
   }
 }
 
-function privateChat(user: UserObservation): ChatObservation {
+export function privateChat(user: UserObservation): ChatObservation {
   const title =
     [user.firstName, user.lastName].filter((part) => part && part.trim() !== '').join(' ') ||
     (user.username ? `@${user.username}` : `user ${user.userId}`);
