@@ -156,3 +156,19 @@ export function observationChat(observation: Observation): PeerRef | undefined {
       return undefined;
   }
 }
+
+/** A private chat is named after the other user; bots are their own chat type. */
+export function privateChatOf(user: UserObservation): ChatObservation {
+  const title =
+    [user.firstName, user.lastName].filter((part) => part && part.trim() !== '').join(' ') ||
+    (user.username ? `@${user.username}` : user.deleted ? 'Deleted account' : `user ${user.userId}`);
+  return {
+    kind: 'chat',
+    chat: { kind: 'user', id: user.userId },
+    chatType: user.bot ? 'bot' : 'private',
+    title,
+    forum: false,
+    ...(user.username ? { username: user.username } : {}),
+    meta: user.meta,
+  };
+}

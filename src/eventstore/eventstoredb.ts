@@ -1,6 +1,8 @@
 // The EventStoreDB adapter (@eventstore/db-client 6.2.1). Streams map one to one, event ids pass
-// through, and our expected versions become ESDB expected revisions. The client sits behind
-// `EsdbClient`, exactly the five methods used here, so tests can run the same code over a fake.
+// through, positions are `<commit>:<prepare>`. Every write carries the exact expected revision of
+// the stream as read just before (no_stream or the last revision), after our expected version was
+// checked against that read. The client sits behind `EsdbClient`, exactly the five methods used
+// here, so tests run the same code over a fake (test/support/fake-esdb-client.ts).
 //
 // What ESDB cannot do, and how this adapter copes (the README states the limits):
 // - No multi-stream transaction: appendBatch validates everything and checks every expected version

@@ -1,11 +1,11 @@
 // The listener: records what Telegram pushes, as it happens. Gateway events go through the update
 // tracker (gap recovery, durable state), then through per-chat serial queues into the recorder.
 // On stop it takes no more updates, drains the queues, saves the state and disconnects.
-import type {
-  ChatObservation,
-  Observation,
-  ObservationMeta,
-  UserObservation,
+import {
+  type Observation,
+  type ObservationMeta,
+  privateChatOf,
+  type UserObservation,
 } from '../events/observations.ts';
 import type { GapDetectedV1 } from '../events/payloads.ts';
 import { peerKey } from '../events/peers.ts';
@@ -94,7 +94,7 @@ class RecordingSink implements TrackerSink {
         case 'message': {
           const chat = observation.message.chat;
           const user = chat.kind === 'user' ? this.users.get(chat.id) : undefined;
-          if (user) add(peerKey(chat), privateChat(user));
+          if (user) add(peerKey(chat), privateChatOf(user));
           add(peerKey(chat), observation);
           break;
         }
@@ -162,21 +162,6 @@ class RecordingSink implements TrackerSink {
       }
     }
   }
-}
-
-export function privateChat(user: UserObservation): ChatObservation {
-  const title =
-    [user.firstName, user.lastName].filter((part) => part && part.trim() !== '').join(' ') ||
-    (user.username ? `@${user.username}` : `user ${user.userId}`);
-  return {
-    kind: 'chat',
-    chat: { kind: 'user', id: user.userId },
-    chatType: user.bot ? 'bot' : 'private',
-    title,
-    forum: false,
-    ...(user.username ? { username: user.username } : {}),
-    meta: user.meta,
-  };
 }
 
 export async function runListener(options: ListenerOptions): Promise<ListenerSummary> {

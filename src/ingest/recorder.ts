@@ -5,7 +5,7 @@ import type { EventType } from '../events/catalogue.ts';
 import type { NewEvent } from '../events/envelope.ts';
 import type { Observation, ObservationMeta } from '../events/observations.ts';
 import type { AccountLinkedV1, GapDetectedV1 } from '../events/payloads.ts';
-import { type PeerRef, streams } from '../events/peers.ts';
+import { type PeerRef, parseStream, streams } from '../events/peers.ts';
 import { WrongExpectedVersionError } from '../eventstore/errors.ts';
 import type { AppendRequest, AppendResult, EventStore } from '../eventstore/port.ts';
 import type { Logger } from '../log/logger.ts';
@@ -67,8 +67,20 @@ export interface RecordOutcome {
   readonly unresolved: readonly number[];
 }
 
+/**
+ * Loads the states of many messages at once, e.g. from the read model with one query per page (the
+ * backfiller's case). It may lag the event store: when an append then conflicts, the recorder reads
+ * the streams themselves. Messages it does not know are read from the streams too.
+ */
+export interface MessageStateLoader {
+  load(
+    messages: readonly { readonly stream: string; readonly chat: PeerRef; readonly messageId: number }[],
+  ): Promise<Map<string, MessageState>>;
+}
+
 export interface RecorderOptions {
   readonly store: EventStore;
+  readonly stateLoader?: MessageStateLoader;
   readonly account: string;
   readonly locator: MessageLocator;
   readonly logger: Logger;
@@ -243,7 +255,7 @@ export class Recorder {
   private async run(steps: readonly Step[], written?: Partial<Record<EventType, number>>): Promise<number> {
     if (steps.length === 0) return 0;
     for (let attempt = 1; ; attempt++) {
-      const states = await this.load(steps);
+      const states = await this.load(steps, attempt === 1);
       const decided = new Map<string, { start: number; events: NewEvent[]; kind: Kind }>();
       for (const step of steps) {
         const entry = decided.get(step.stream) ?? {
@@ -293,13 +305,30 @@ export class Recorder {
     return written;
   }
 
-  private async load(steps: readonly Step[]): Promise<Map<string, AnyState>> {
+  private async load(steps: readonly Step[], mayUseLoader: boolean): Promise<Map<string, AnyState>> {
     const states = new Map<string, AnyState>();
     const missing = new Map<string, Kind>();
     for (const step of steps) {
       const cached = this.cache.get(step.stream);
       if (cached) states.set(step.stream, cached);
       else missing.set(step.stream, step.kind);
+    }
+    const loader = this.options.stateLoader;
+    if (loader && mayUseLoader) {
+      const messages = [...missing].flatMap(([stream, kind]) => {
+        if (kind !== 'message') return [];
+        const parsed = parseStream(stream);
+        return parsed.category === 'message'
+          ? [{ stream, chat: parsed.chat, messageId: parsed.messageId }]
+          : [];
+      });
+      if (messages.length > 0) {
+        for (const [stream, state] of await loader.load(messages)) {
+          if (!missing.has(stream)) continue;
+          states.set(stream, state);
+          missing.delete(stream);
+        }
+      }
     }
     await Promise.all(
       [...missing].map(async ([stream, kind]) => {

@@ -110,11 +110,8 @@ export class LoginClient {
 
   /** Connects with the stored session when there is one (a fresh key otherwise). */
   static async open(options: LoginClientOptions): Promise<LoginClient> {
-    const client = createGramClient(
-      options.config,
-      readSession(options.config.sessionDir) ?? '',
-      options.logger,
-    );
+    const stored = options.fresh ? undefined : readSession(options.config.sessionDir);
+    const client = createGramClient(options.config, stored ?? '', options.logger);
     const attempts = options.connectAttempts ?? 5;
     for (let attempt = 1; ; attempt++) {
       let connected = false;
@@ -213,6 +210,16 @@ export class LoginClient {
       await this.client.invoke(new Api.auth.LogOut());
     } catch (error) {
       this.options.logger.debug({ err: error }, 'logging out the old session failed');
+    }
+  }
+
+  /** Whether this key can still start a login (after logOut, Telegram may have retired it). */
+  async acceptsLogin(): Promise<boolean> {
+    try {
+      await this.client.invoke(new Api.help.GetConfig());
+      return true;
+    } catch (error) {
+      return !/^AUTH_KEY_(INVALID|UNREGISTERED|PERM_EMPTY)$/.test(rpcErrorMessage(error) ?? '');
     }
   }
 

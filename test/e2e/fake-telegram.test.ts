@@ -1,9 +1,10 @@
 // The fake Telegram server against the real gramjs client: the protocol, the world's answers and the
 // injected faults behave as the README promises.
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import bigInt from 'big-integer';
 import { Api, type TelegramClient } from 'telegram';
 import { Raw } from 'telegram/events/index.js';
-import { type FakeTelegram, startFakeTelegram } from '../support/fake-telegram/index.ts';
+import { type FakeTelegram, populateDemoWorld, startFakeTelegram } from '../support/fake-telegram/index.ts';
 import { destroyRawClient, rawClient } from '../support/fake-telegram/raw-client.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -93,5 +94,31 @@ describe('fake Telegram server', () => {
     });
     expect(errors).toEqual(['PASSWORD_HASH_INVALID']);
     await expect(c.invoke(new Api.updates.GetState())).resolves.toBeInstanceOf(Api.updates.State);
+  });
+
+  it('serves forum topics and builds the same demo world from the same seed', async () => {
+    const a = populateDemoWorld(fake.world, { seed: 7, messagesPerChat: 5 });
+    const forum = a.chats.find((chat) => chat.kind === 'channel' && chat.forum)!;
+    const c = await connect();
+    await c.getDialogs({ limit: 50 });
+    const topics: any = await c.invoke(
+      new Api.channels.GetForumTopics({
+        channel: await c.getInputEntity(forum.kind === 'channel' ? bigInt(`-100${forum.id}`) : 0),
+        offsetDate: 0,
+        offsetId: 0,
+        offsetTopic: 0,
+        limit: 10,
+      }),
+    );
+    expect(topics.topics.map((t: any) => t.title)).toEqual(['General', 'Design']);
+    const other = await startFakeTelegram();
+    try {
+      const b = populateDemoWorld(other.world, { seed: 7, messagesPerChat: 5 });
+      const texts = (w: typeof fake.world, chats: typeof a.chats) =>
+        chats.flatMap((chat) => w.messagesOf(chat).map((m) => m.text));
+      expect(texts(other.world, b.chats)).toEqual(texts(fake.world, a.chats));
+    } finally {
+      await other.close();
+    }
   });
 });

@@ -41,7 +41,8 @@ describe('Telegram gateway against the fake server', () => {
 
   it('connects, names the account and pages through dialogs', async () => {
     const people = Array.from({ length: 7 }, (_, i) => fake.world.addUser({ firstName: `P${i}` }));
-    people.forEach((p, i) => fake.world.addHistory(p, [{ text: `hi ${i}`, date: 1_700_000_000 + i }]));
+    for (const [i, p] of people.entries())
+      fake.world.addHistory(p, [{ text: `hi ${i}`, date: 1_700_000_000 + i }]);
     const news = fake.world.addChannel({ title: 'News', username: 'news' });
     const { gateway, account } = await connect();
     expect(account.userId).toBe(String(fake.world.me.id));

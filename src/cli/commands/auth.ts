@@ -173,9 +173,12 @@ export const authCommand: Command = {
           );
         context.stderr.write(`Logging out ${describeAccount(current)} to log in again.\n`);
         await client.logOut();
-        await client.close();
-        client = undefined;
-        client = await LoginClient.open({ config, logger, fresh: true });
+        if (!(await client.acceptsLogin())) {
+          // Telegram retired the key with the old login: start over with a new one.
+          await client.close();
+          client = undefined;
+          client = await LoginClient.open({ config, logger, fresh: true });
+        }
       }
       const account = await login(context, client, prompt);
       const path = client.saveSession();

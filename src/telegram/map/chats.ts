@@ -6,7 +6,6 @@ import type {
   Observation,
   UserObservation,
 } from '../../events/observations.ts';
-import type { ChatType } from '../../events/payloads.ts';
 import { peer } from '../../events/peers.ts';
 import { idString, type MapContext, meta } from './common.ts';
 
@@ -109,24 +108,6 @@ export function mapUser(tl: any, context: MapContext): UserObservation | undefin
   return observation;
 }
 
-/** A private chat is named after the other user; bots are their own chat type. */
-export function privateChatOf(user: UserObservation): ChatObservation {
-  const chatType: ChatType = user.bot ? 'bot' : 'private';
-  const title =
-    [user.firstName, user.lastName].filter((part) => part && part.trim() !== '').join(' ') ||
-    (user.username ? `@${user.username}` : user.deleted ? 'Deleted account' : `user ${user.userId}`);
-  const observation: Mutable<ChatObservation> = {
-    kind: 'chat',
-    chat: peer('user', user.userId),
-    chatType,
-    title,
-    forum: false,
-    meta: user.meta,
-  };
-  if (user.username) observation.username = user.username;
-  return observation;
-}
-
 /** Users and chats that come with any answer or Updates container. */
 export function mapEntitiesOf(
   container: { users?: readonly any[]; chats?: readonly any[] },
@@ -156,3 +137,5 @@ export function mapFullChat(tl: any, context: MapContext): Observation[] {
     return enriched;
   });
 }
+
+export { privateChatOf } from '../../events/observations.ts';

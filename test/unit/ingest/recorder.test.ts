@@ -6,6 +6,7 @@ import { streams } from '../../../src/events/peers.ts';
 import { MemoryEventStore } from '../../../src/eventstore/memory.ts';
 import { EventStoreMessageLocator } from '../../../src/ingest/message-locator.ts';
 import { Recorder } from '../../../src/ingest/recorder.ts';
+import { foldMessage } from '../../../src/ingest/state.ts';
 import { silentLogger } from '../../../src/log/logger.ts';
 
 const ACCOUNT = '1';
@@ -146,5 +147,50 @@ describe('Recorder', () => {
     const account = await store.readStream(streams.account(ACCOUNT));
     expect(account.map((e) => e.type)).toEqual(['AccountLinked', 'GapDetected']);
     expect((await store.readStream(streams.user(ACCOUNT, '2'))).length).toBe(1);
+  });
+});
+
+describe('Recorder with a batch state loader', () => {
+  it('loads a page of states in one call, and decides on the stream when the loader lags behind', async () => {
+    const store = new MemoryEventStore();
+    const plain = new Recorder({
+      store,
+      account: ACCOUNT,
+      locator: new EventStoreMessageLocator(store, ACCOUNT),
+      logger: silentLogger,
+    });
+    await plain.record([message(alice, 1, 'one'), message(alice, 2, 'two')]);
+    await plain.record([message(alice, 1, 'one!', '2024-01-01T00:01:00.000Z')]);
+    const [createdOne] = await store.readStream(streams.message(ACCOUNT, alice, 1));
+    const calls: number[] = [];
+    // A read model that has seen only the creation of message 1 (it lags the edit) and nothing of 2.
+    const lagging = {
+      load: async (refs: readonly { stream: string; messageId: number }[]) => {
+        calls.push(refs.length);
+        const stale = foldMessage([createdOne!]);
+        return new Map(refs.filter((r) => r.messageId === 1).map((r) => [r.stream, stale]));
+      },
+    };
+    const recorder = new Recorder({
+      store,
+      account: ACCOUNT,
+      locator: new EventStoreMessageLocator(store, ACCOUNT),
+      logger: silentLogger,
+      stateLoader: lagging,
+    });
+    const outcome = await recorder.record([
+      message(alice, 1, 'one!!', '2024-01-01T00:02:00.000Z'),
+      message(alice, 2, 'two'),
+      message(alice, 3, 'three'),
+    ]);
+    expect(calls).toEqual([3]);
+    // The stale state made the first append conflict; decided again on the stream, one new edit.
+    expect(outcome.appended).toBe(2);
+    const one = await store.readStream(streams.message(ACCOUNT, alice, 1));
+    expect(one.map((e) => [e.type, (e.data as { text: string }).text])).toEqual([
+      ['MessageCreated', 'one'],
+      ['MessageEdited', 'one!'],
+      ['MessageEdited', 'one!!'],
+    ]);
   });
 });
