@@ -24,6 +24,8 @@ import type { ChatRunSummary, RunSummary } from './summary.ts';
 
 export const DIALOGS_METHOD = 'messages.getDialogs';
 
+const emptyMedia = { downloaded: 0, deduplicated: 0, skipped: 0, deferred: 0, bytes: 0 };
+
 export interface BackfillRequest {
   /** --chat values (id, @username, exact title); empty with `all`. */
   readonly chats: readonly string[];
@@ -57,6 +59,8 @@ export async function runBackfill<M extends PageMessage, E extends PageEntity>(
   const floodWaitsBefore = deps.pacer.stats().floodWaits;
   const mediaBefore = deps.media?.stats();
   const runs = new RunHistory(await deps.store.readStream(streams.account(deps.account)));
+  if (request.gapsOnly && request.chats.length === 0 && !runs.hasPendingGaps())
+    return { chats: [], media: emptyMedia, floodWaits: 0, durationMs: Date.now() - started };
   const directory = new DialogDirectory(pacedDialogs(deps));
   const results: ChatRunSummary[] = [];
   const queue: ChatInfo[] = [];
