@@ -225,4 +225,22 @@ describe('backfill command', () => {
     expect((await archive.backfill([])).stderr).toContain('Name the chats to backfill with --chat');
     expect(existsSync(join(archive.dataDir, 'events.sqlite'))).toBe(false);
   });
+
+  it('pages through a thousand dialogs, past a FLOOD_WAIT, to find a chat by its title', async () => {
+    const people = range(1, 1000).map((i) => fake.world.addUser({ firstName: `Person ${i}` }));
+    people.forEach((person, i) => {
+      fake.world.addHistory(person, [{ text: `hello ${i}`, date: BASE + i * 60 }]);
+    });
+    let pages = 0;
+    fake.server.onRequest((entry) => {
+      if (entry.method === 'messages.GetDialogs' && ++pages === 3)
+        fake.faults.failNext('messages.GetDialogs', 'FLOOD_WAIT_1');
+    });
+    // The oldest conversation comes last in the dialog list.
+    const result = await archive.backfill(['--chat', 'Person 1']);
+    expectOk(result);
+    expect(await archive.createdIds(peer('user', people[0]!.id))).toHaveLength(1);
+    expect(pages).toBeGreaterThanOrEqual(11);
+    expect(result.stdout).toMatch(/Person 1 \(\d+\)\s+catch-up\s+completed\s+1\s+1/);
+  });
 });

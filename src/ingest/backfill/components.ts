@@ -77,7 +77,7 @@ export function backfillComponents(options: {
     deps: {
       account,
       store,
-      telegram: gatewayPort(gateway),
+      telegram: gatewayPort(gateway, { maxFloodWaitSeconds: config.maxFloodWaitSeconds }),
       capture: recorderCapture(recorder),
       pacer,
       filters: { include: config.chatsInclude, exclude: config.chatsExclude, types: config.chatTypes },
