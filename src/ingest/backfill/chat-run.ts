@@ -58,6 +58,8 @@ export interface ChatRunDeps<M extends PageMessage, E extends PageEntity> {
     message?: M,
   ) => void;
   readonly progress?: (label: string, total: number) => ProgressSink;
+  /** Lets the capture treat ids absent from the archive as new (see new-messages.ts); returns the undo. */
+  readonly trackArchive?: (chat: PeerRef, present: ReadonlySet<number>) => () => void;
   readonly logger: Logger;
   readonly pageSize?: number;
   readonly now?: () => Date;
@@ -106,8 +108,10 @@ export async function runChat<M extends PageMessage, E extends PageEntity>(
   let target: IdRange | undefined;
   let head: number | undefined;
   let progress: ProgressSink | undefined;
+  let untrack: (() => void) | undefined;
   try {
     const index = await loadArchiveIndex(deps.store, deps.account, chat);
+    untrack = deps.trackArchive?.(chat, index.present);
     head = info.topMessageId ?? (await newestId(fetchPage));
     if (request.mode !== 'catch-up') resumed = deps.runs.resumable(chat, request.mode, sinceIso, untilIso);
     const breaks = [request.since, request.until].filter((d): d is number => d !== undefined);
@@ -212,6 +216,7 @@ export async function runChat<M extends PageMessage, E extends PageEntity>(
         ? { resumeFromMessageId: remaining.at(-1)!.to }
         : {}),
     };
+    untrack?.();
     const durationMs = Date.now() - started;
     progress?.finish(
       `${displayName(info)}: ${status}, ${counts.fetched} fetched, ${counts.created} new, ${counts.edited} edited, ${counts.deleted} deleted`,

@@ -15,6 +15,7 @@ import { Pacer } from '../pacing/pacer.ts';
 import { Recorder } from '../recorder.ts';
 import { gatewayPort } from './gateway-port.ts';
 import type { BackfillDeps } from './index.ts';
+import { NewMessageStates } from './new-messages.ts';
 import { recorderCapture } from './recorder-capture.ts';
 
 /** In DATA_DIR: one backfill at a time across processes (see run-lock.ts). */
@@ -57,11 +58,13 @@ export function backfillComponents(options: {
         willWait ? 'FLOOD_WAIT: pausing this method' : 'FLOOD_WAIT over the limit',
       ),
   });
+  const newMessages = new NewMessageStates();
   const recorder = new Recorder({
     store,
     account,
     locator: new EventStoreMessageLocator(store, account),
     logger,
+    stateLoader: newMessages,
   });
   const media = new MediaWorker({
     account,
@@ -79,6 +82,7 @@ export function backfillComponents(options: {
       store,
       telegram: gatewayPort(gateway, { maxFloodWaitSeconds: config.maxFloodWaitSeconds }),
       capture: recorderCapture(recorder),
+      trackArchive: (chat, present) => newMessages.track(chat, present),
       pacer,
       filters: { include: config.chatsInclude, exclude: config.chatsExclude, types: config.chatTypes },
       media,
