@@ -65,6 +65,7 @@ export async function runBackfill<M extends PageMessage, E extends PageEntity>(
   const results: ChatRunSummary[] = [];
   const queue: ChatInfo[] = [];
   const seen = new Set<string>();
+  const gapChats = new Set<string>();
   const add = (info: ChatInfo) => {
     if (seen.has(peerKey(info.chat))) return;
     seen.add(peerKey(info.chat));
@@ -115,6 +116,7 @@ export async function runBackfill<M extends PageMessage, E extends PageEntity>(
     if (request.all || request.gapsOnly) {
       const dialogs = (await directory.all()).map((d) => d.chat);
       for (const chat of runs.pendingGapChats(dialogs)) {
+        gapChats.add(peerKey(chat));
         const info = await findChat(chat, directory, deps);
         if (info) add(info);
         else fail(peerKey(chat), 'a gap was reported for this chat, but it is no longer among the dialogs');
@@ -129,7 +131,13 @@ export async function runBackfill<M extends PageMessage, E extends PageEntity>(
     if (deps.signal?.aborted) break;
     const info = queue[i]!;
     const result = await runChat(
-      { info, mode: request.mode, since: request.since, until: request.until },
+      {
+        info,
+        mode: request.mode,
+        since: request.since,
+        until: request.until,
+        alwaysRecord: gapChats.has(peerKey(info.chat)),
+      },
       { ...deps, runs },
     );
     const { linked, runId: _runId, ...summary } = result;
