@@ -4,7 +4,10 @@ import { authCommand } from './auth.ts';
 import { backfillCommand } from './backfill.ts';
 import { configCommand } from './config.ts';
 import { eventsCommand } from './events.ts';
+import { healthCommand } from './health.ts';
 import { listenCommand } from './listen.ts';
+import { projectionsCommand } from './projections.ts';
+import { relayCommand } from './relay.ts';
 import { versionCommand } from './version.ts';
 
 export const commands: readonly Command[] = [
@@ -13,5 +16,8 @@ export const commands: readonly Command[] = [
   backfillCommand,
   configCommand,
   eventsCommand,
+  healthCommand,
+  projectionsCommand,
+  relayCommand,
   versionCommand,
 ];

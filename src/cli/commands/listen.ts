@@ -3,6 +3,7 @@
 import { openEventStore } from '../../eventstore/index.ts';
 import type { BackfillService } from '../../ingest/backfill/service.ts';
 import { runListener, UpdateStateFileError } from '../../ingest/index.ts';
+import { createListenerStatus } from '../../ingest/status.ts';
 import {
   createTelegramGateway,
   MissingCredentialsError,
@@ -57,6 +58,9 @@ export const listenCommand: Command = {
       await backfill?.stop();
     };
     context.signal.addEventListener('abort', () => void stopBackfill(), { once: true });
+    // For `health`: DATA_DIR/status/listener.json (format in src/ingest/status.ts).
+    const status = createListenerStatus(config.dataDir, logger);
+    status.set('connecting');
     try {
       const summary = await runListener({
         gateway,
@@ -65,6 +69,7 @@ export const listenCommand: Command = {
         logger: logger.child({ component: 'listener' }),
         signal: context.signal,
         onReady: (account) => {
+          status.set('connected');
           context.stderr.write(
             `Listening as user ${account.userId}; Ctrl-C stops after recording what is queued.\n`,
           );
@@ -83,6 +88,7 @@ export const listenCommand: Command = {
       throw error;
     } finally {
       await stopBackfill();
+      status.stop();
       await store.close();
     }
   },
