@@ -1,6 +1,7 @@
 // Every command of the telegram-archive binary. Only implemented commands belong here.
 import type { Command } from '../command.ts';
 import { authCommand } from './auth.ts';
+import { backfillCommand } from './backfill.ts';
 import { configCommand } from './config.ts';
 import { eventsCommand } from './events.ts';
 import { healthCommand } from './health.ts';
@@ -12,6 +13,7 @@ import { versionCommand } from './version.ts';
 export const commands: readonly Command[] = [
   authCommand,
   listenCommand,
+  backfillCommand,
   configCommand,
   eventsCommand,
   healthCommand,
