@@ -1,0 +1,108 @@
+// The viewer as one fetch handler: auth, then /media/<sha256>, then GraphQL (Yoga) with GraphiQL,
+// SSE subscriptions, query limits and masked errors. Tests call app.fetch directly; `serve` and
+// `run` put it behind a Node HTTP server (listen.ts).
+import { randomUUID } from 'node:crypto';
+import type { SqlEntityManager } from '@mikro-orm/sqlite';
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { Media, MessageMedia } from '../../projections/index.ts';
+import type { EventStore } from '../eventstore/port.ts';
+import type { Logger } from '../log/logger.ts';
+import type { ViewerContext } from './context.ts';
+import { maskViewerError } from './errors.ts';
+import { DEFAULT_QUERY } from './graphiql.ts';
+import type { AuthSettings } from './http/auth.ts';
+import { HEALTH_PATH, useViewerAuth } from './http/auth-plugin.ts';
+import { DEFAULT_LIMITS, type QueryLimits, useQueryLimits } from './http/limits.ts';
+import { useMediaRoute } from './http/media-plugin.ts';
+import type { MediaLookup } from './http/media-route.ts';
+import type { LiveFeed } from './live.ts';
+import { schema } from './schema/index.ts';
+
+export const GRAPHQL_PATH = '/graphql';
+
+export interface ViewerDependencies {
+  /** A fresh entity manager on the read model copy currently served; called once per request. */
+  readonly forkEm: () => SqlEntityManager;
+  readonly events: Pick<EventStore, 'readStream'>;
+  readonly live: LiveFeed;
+  readonly mediaDir: string;
+  /** Which stored files exist; defaults to the read model's media table. */
+  readonly mediaLookup?: MediaLookup;
+  readonly logger: Logger;
+}
+
+export interface ViewerSettings {
+  readonly auth: AuthSettings;
+  /** Origins allowed by CORS; empty: same origin only. */
+  readonly corsOrigins: readonly string[];
+  readonly limits?: QueryLimits;
+}
+
+export type ViewerApp = YogaServerInstance<Record<string, unknown>, ViewerContext>;
+
+export function createViewerApp(deps: ViewerDependencies, settings: ViewerSettings): ViewerApp {
+  const log = deps.logger.child({ component: 'viewer' });
+  const mediaLookup = deps.mediaLookup ?? readModelMediaLookup(deps.forkEm);
+  return createYoga<Record<string, unknown>, ViewerContext>({
+    schema,
+    graphqlEndpoint: GRAPHQL_PATH,
+    healthCheckEndpoint: HEALTH_PATH,
+    landingPage: false,
+    batching: false,
+    maxRequestBodySize: 1024 * 1024,
+    // The complexity rule depends on each request's variables, so validation results are not cached.
+    parserAndValidationCache: { validationCache: false },
+    cors:
+      settings.corsOrigins.length === 0
+        ? false
+        : {
+            origin: [...settings.corsOrigins],
+            credentials: true,
+            allowedHeaders: ['authorization', 'content-type'],
+          },
+    graphiql: {
+      title: 'telegram-archive',
+      defaultQuery: DEFAULT_QUERY,
+      subscriptionsProtocol: 'SSE',
+      ...(settings.auth.token !== undefined && settings.auth.basic === undefined
+        ? { headers: JSON.stringify({ Authorization: 'Bearer <VIEWER_TOKEN>' }) }
+        : {}),
+    },
+    logging: {
+      debug: (...args) => log.debug({ yoga: args.map(String) }, 'yoga'),
+      info: (...args) => log.info({ yoga: args.map(String) }, 'yoga'),
+      warn: (...args) => log.warn({ yoga: args.map(String) }, 'yoga'),
+      error: (...args) => log.error({ yoga: args.map(String) }, 'yoga'),
+    },
+    maskedErrors: {
+      errorMessage: 'Unexpected error',
+      maskError: (error, message) =>
+        maskViewerError(error, message, (cause) => {
+          const reference = randomUUID();
+          log.error({ err: cause, reference }, 'unexpected error in a GraphQL request');
+          return reference;
+        }),
+    },
+    plugins: [
+      useViewerAuth(settings.auth, GRAPHQL_PATH),
+      useMediaRoute(deps.mediaDir, mediaLookup),
+      useQueryLimits(settings.limits ?? DEFAULT_LIMITS),
+    ],
+    context: () => ({ em: deps.forkEm(), events: deps.events, live: deps.live }),
+  });
+}
+
+function readModelMediaLookup(forkEm: () => SqlEntityManager): MediaLookup {
+  return async (sha256) => {
+    const em = forkEm();
+    const media = await em.findOne(Media, { sha256 });
+    if (!media) return undefined;
+    const link = await em.findOne(MessageMedia, { media: sha256 }, { orderBy: { downloadedAt: 'asc' } });
+    return {
+      sha256: media.sha256,
+      extension: media.extension,
+      mimeType: media.mimeType,
+      fileName: link?.fileName ?? null,
+    };
+  };
+}

@@ -1,0 +1,135 @@
+// Query: the entry points into the archive. Lists are cursor connections of at most 200 items;
+// a lookup by an id that names nothing is a NOT_FOUND error, a malformed id a BAD_USER_INPUT.
+import { type ResolveCursorConnectionArgs, resolveCursorConnection } from '@pothos/plugin-relay';
+import type { Chat, User } from '../../../../projections/index.ts';
+import { chatPosition, loadChatPage } from '../../data/chat-page.ts';
+import { loadArchiveTotals } from '../../data/stats.ts';
+import { loadUserPage } from '../../data/user-page.ts';
+import { ViewerNotFoundError } from '../../errors.ts';
+import { keyOf } from '../../ids.ts';
+import {
+  DEFAULT_PAGE_SIZE,
+  decodeCursor,
+  encodeCursor,
+  MAX_PAGE_SIZE,
+  validatePageArgs,
+} from '../../pagination.ts';
+import { builder } from '../builder.ts';
+import { ArchiveStatsRef } from './archive-stats.ts';
+import { ChatNode } from './chat.ts';
+import { ChatFilterInput } from './chat-filter.ts';
+import { MessageNode } from './message.ts';
+import { UserNode } from './user.ts';
+import { UserFilterInput } from './user-filter.ts';
+
+const pageComplexity = (args: { first?: number | null; last?: number | null }) => ({
+  field: 2,
+  multiplier: args.first ?? args.last ?? DEFAULT_PAGE_SIZE,
+});
+
+builder.queryType({
+  fields: (t) => ({
+    chats: t.connection(
+      {
+        type: ChatNode,
+        description: 'Chats, most recently active first',
+        args: { filter: t.arg({ type: ChatFilterInput, required: false }) },
+        complexity: pageComplexity,
+        resolve: (_root, args, { em }) => {
+          validatePageArgs(args);
+          const position = (cursor: string | null | undefined, argument: string) => {
+            if (cursor == null) return undefined;
+            const [ms, id] = decodeCursor(cursor, 'chat', ['n', 's'], argument);
+            return { lastMessageMs: (ms as number) < 0 ? null : (ms as number), id: id as string };
+          };
+          const after = position(args.after, 'after');
+          const before = position(args.before, 'before');
+          const filter = { type: args.filter?.type ?? undefined, search: args.filter?.search ?? undefined };
+          return resolveCursorConnection(
+            {
+              args,
+              defaultSize: DEFAULT_PAGE_SIZE,
+              maxSize: MAX_PAGE_SIZE,
+              toCursor: (chat: Chat) => {
+                const p = chatPosition(chat);
+                return encodeCursor('chat', [p.lastMessageMs ?? -1, p.id]);
+              },
+            },
+            ({ limit, inverted }: ResolveCursorConnectionArgs) =>
+              loadChatPage(em, filter, { after, before, limit, reversed: inverted }),
+          );
+        },
+      },
+      { name: 'ChatConnection' },
+      { name: 'ChatEdge' },
+    ),
+    chat: t.field({
+      type: ChatNode,
+      args: { id: t.arg.id({ required: true, description: 'A Chat id' }) },
+      resolve: async (_root, { id }, context) => {
+        const key = keyOf(String(id), 'Chat');
+        const chat = await ChatNode.getDataloader(context).load(key);
+        if (!chat) throw new ViewerNotFoundError('Chat', String(id));
+        return chat;
+      },
+    }),
+    message: t.field({
+      type: MessageNode,
+      args: { id: t.arg.id({ required: true, description: 'A Message id' }) },
+      resolve: async (_root, { id }, context) => {
+        const key = keyOf(String(id), 'Message');
+        const message = await MessageNode.getDataloader(context).load(key);
+        if (!message) throw new ViewerNotFoundError('Message', String(id));
+        return message;
+      },
+    }),
+    user: t.field({
+      type: UserNode,
+      args: { id: t.arg.id({ required: true, description: 'A User id' }) },
+      resolve: async (_root, { id }, context) => {
+        const key = keyOf(String(id), 'User');
+        const user = await UserNode.getDataloader(context).load(key);
+        if (!user) throw new ViewerNotFoundError('User', String(id));
+        return user;
+      },
+    }),
+    users: t.connection(
+      {
+        type: UserNode,
+        description: 'Users the archive has seen, by id',
+        args: { filter: t.arg({ type: UserFilterInput, required: false }) },
+        complexity: pageComplexity,
+        resolve: (_root, args, { em }) => {
+          validatePageArgs(args);
+          const position = (cursor: string | null | undefined, argument: string) =>
+            cursor == null ? undefined : (decodeCursor(cursor, 'user', ['s'], argument)[0] as string);
+          const after = position(args.after, 'after');
+          const before = position(args.before, 'before');
+          return resolveCursorConnection(
+            {
+              args,
+              defaultSize: DEFAULT_PAGE_SIZE,
+              maxSize: MAX_PAGE_SIZE,
+              toCursor: (user: User) => encodeCursor('user', [user.id]),
+            },
+            ({ limit, inverted }: ResolveCursorConnectionArgs) =>
+              loadUserPage(em, args.filter?.search ?? undefined, {
+                after,
+                before,
+                limit,
+                reversed: inverted,
+              }),
+          );
+        },
+      },
+      { name: 'UserConnection' },
+      { name: 'UserEdge' },
+    ),
+    stats: t.field({
+      type: ArchiveStatsRef,
+      complexity: 50,
+      description: 'Totals over the whole archive',
+      resolve: (_root, _args, { em }) => loadArchiveTotals(em),
+    }),
+  }),
+});
