@@ -53,6 +53,8 @@ const MessageSchema = defineEntity({
     lastEditedAt: p.datetime().nullable(),
     versionCount: p.integer(),
     currentVersionId: p.string().nullable(),
+    /** validFrom of the current version: a later version never starts before it. */
+    currentVersionFrom: p.datetime().nullable(),
     /** Observation time of the deletion; null while the message exists. */
     deletedAt: p.datetime().nullable(),
     /** Where the deletion was seen (live, difference, backfill, import) and how the chat was matched. */
@@ -60,6 +62,8 @@ const MessageSchema = defineEntity({
     deletionMatchedBy: p.string().nullable(),
     pinned: p.boolean(),
     reactionsTotal: p.integer(),
+    /** snapshotHash of the current reactions: a decider compares it with what it observes. */
+    reactionsHash: p.string().nullable(),
     /** The file last downloaded for this message (see message_media for all of them). */
     mediaSha256: p.string().nullable(),
     mediaSkipReason: p.string().nullable(),
@@ -72,7 +76,7 @@ const MessageSchema = defineEntity({
   },
   uniques: [{ properties: ['chat', 'messageId'] }],
   indexes: [
-    { properties: ['chat', 'date', 'id'] },
+    { properties: ['chat', 'date', 'messageId'] },
     { properties: ['account', 'messageId'] },
     { properties: ['chat', 'deletedAt'] },
     { properties: ['chat', 'topicId', 'date'] },

@@ -12,8 +12,13 @@ export interface EventMetadata {
   readonly layer?: number;
   /** The raw TL object as JSON, kept so later projections can use fields we ignore today. */
   readonly raw?: unknown;
-  /** Schema version of `data` as written. Set by the store on append when absent. */
+  /**
+   * Schema version of `data`. On append: as written, filled in by the store when absent. On read: the
+   * version delivered, after upcasting (see upcasters.ts).
+   */
   readonly schemaVersion?: number;
+  /** On read, only when the store upcast `data`: the version it was written with. */
+  readonly writtenSchemaVersion?: number;
   /** Free-form: run id of a backfill, operator notes… */
   readonly [key: string]: unknown;
 }
@@ -40,6 +45,8 @@ export type StoredEvent<E extends DomainEvent = DomainEvent> = E & {
   /** 0-based position in the stream (ESDB revision). */
   readonly streamVersion: number;
   readonly globalPosition: GlobalPosition;
+  /** A human-readable number for the event where the store has one (SQLite row id, PostgreSQL position). */
+  readonly sequence?: number;
   readonly metadata: EventMetadata & { readonly schemaVersion: number };
   /** When the store committed it. */
   readonly recordedAt: IsoDate;

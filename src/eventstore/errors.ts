@@ -1,4 +1,5 @@
 // Typed failures of the event store. Each names the offender so an operator can act on it.
+import type { GlobalPosition } from '../events/envelope.ts';
 import type { ExpectedVersion } from './port.ts';
 
 export class WrongExpectedVersionError extends Error {
@@ -48,10 +49,30 @@ export class EventIdConflictError extends Error {
   }
 }
 
+/** An event the store refuses before writing anything: malformed id, data or metadata. */
+export class InvalidEventError extends Error {
+  readonly eventId: string;
+  constructor(eventId: string, reason: string) {
+    super(`Event ${eventId === '' ? '(no id)' : eventId} is invalid: ${reason}; nothing was written`);
+    this.name = 'InvalidEventError';
+    this.eventId = eventId;
+  }
+}
+
+/** A position token this store did not issue (another store's checkpoint, a typo). */
+export class InvalidPositionError extends Error {
+  readonly position: string;
+  constructor(position: string, expected: string) {
+    super(`'${position}' is not a position of this event store: expected ${expected}`);
+    this.name = 'InvalidPositionError';
+    this.position = position;
+  }
+}
+
 export class CorruptEventError extends Error {
   readonly eventId: string;
-  readonly globalPosition: number;
-  constructor(eventId: string, globalPosition: number, reason: string) {
+  readonly globalPosition: GlobalPosition;
+  constructor(eventId: string, globalPosition: GlobalPosition, reason: string) {
     super(`Stored event ${eventId} at position ${globalPosition} cannot be read: ${reason}`);
     this.name = 'CorruptEventError';
     this.eventId = eventId;
@@ -65,5 +86,13 @@ export class StoreUnavailableError extends Error {
     super(`Event store at ${location} is unreachable: ${reason}`);
     this.name = 'StoreUnavailableError';
     this.location = location;
+  }
+}
+
+/** The store was closed; open a new one. */
+export class StoreClosedError extends Error {
+  constructor(description: string) {
+    super(`Event store ${description} is closed`);
+    this.name = 'StoreClosedError';
   }
 }

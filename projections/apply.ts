@@ -1,0 +1,160 @@
+// Applies one batch of events to a copy: load the rows it needs, run the pure handlers, write the
+// result and advance every projection's checkpoint, all in one transaction. A checkpoint that moved
+// under us means a second projector is writing the same copy; the batch is then rolled back.
+import type { StoredEvent } from '../src/events/envelope.ts';
+import type { ReadModelCopy } from './db/open.ts';
+import type { TableOperations } from './db/operations.ts';
+import { applyWrites, loadRows, readCheckpoints, recordSkipped, writeCheckpoints } from './db/operations.ts';
+import { BatchRejectedError, needsOf, type ProjectedBatch, projectBatch } from './handlers/index.ts';
+import type { AppliedEvent, CheckpointRow } from './model.ts';
+import { PROJECTION_NAMES, PROJECTIONS } from './versions.ts';
+
+/** The runner stopped at an event it cannot apply. Nothing after it was written. */
+export class ProjectionHaltedError extends Error {
+  readonly eventId: string;
+  readonly position: string;
+  readonly stream: string;
+  readonly eventType: string;
+  readonly reason: string;
+  constructor(event: StoredEvent, reason: string) {
+    super(
+      `Projection stopped at event ${event.id} (${event.type} in ${event.stream}, position ${event.globalPosition}): ${reason}. ` +
+        `Fix the cause, or skip it deliberately with: telegram-archive projections run --skip-event ${event.id}`,
+    );
+    this.name = 'ProjectionHaltedError';
+    this.eventId = event.id;
+    this.position = event.globalPosition;
+    this.stream = event.stream;
+    this.eventType = event.type;
+    this.reason = reason;
+  }
+}
+
+/** Another process advanced this copy's checkpoint: two projectors must never write one copy. */
+export class CheckpointConflictError extends Error {
+  constructor(copy: string, expected: string | null, found: string | null) {
+    super(
+      `Checkpoint of read-model copy '${copy}' is at ${found ?? 'the start'}, expected ${expected ?? 'the start'}: is another projector running on it?`,
+    );
+    this.name = 'CheckpointConflictError';
+  }
+}
+
+export interface CheckpointState {
+  readonly position: string | null;
+  readonly sequence: number | null;
+  readonly eventCount: number;
+  readonly lastRecordedAt: number | null;
+}
+
+export interface BatchOutcome {
+  readonly applied: AppliedEvent[];
+  readonly redelivered: number;
+  readonly skipped: StoredEvent[];
+  readonly checkpoint: CheckpointState;
+  /** Set when the batch stopped early at an event it cannot apply (the events before it are committed). */
+  readonly halted?: ProjectionHaltedError;
+}
+
+export function checkpointState(rows: readonly CheckpointRow[]): CheckpointState {
+  const first = rows[0];
+  return {
+    position: first?.position ?? null,
+    sequence: first?.sequence ?? null,
+    eventCount: first?.eventCount ?? 0,
+    lastRecordedAt: first?.lastRecordedAt ?? null,
+  };
+}
+
+/** The checkpoint rows of a fresh copy: every projection at its code version, before the first event. */
+export async function initCheckpoints(copy: ReadModelCopy, now = Date.now()): Promise<void> {
+  await copy.transaction((ops) =>
+    writeCheckpoints(
+      ops,
+      PROJECTION_NAMES.map((name) => ({
+        name,
+        version: PROJECTIONS[name],
+        position: null,
+        sequence: null,
+        lastEventId: null,
+        lastRecordedAt: null,
+        eventCount: 0,
+        updatedAt: now,
+      })),
+    ),
+  );
+}
+
+async function commit(
+  ops: TableOperations,
+  events: readonly StoredEvent[],
+  projected: ProjectedBatch,
+  stored: readonly CheckpointRow[],
+  now: number,
+): Promise<CheckpointState> {
+  await applyWrites(ops, projected.writes);
+  await recordSkipped(
+    ops,
+    projected.skipped.map((e) => ({
+      eventId: e.id,
+      position: e.globalPosition,
+      stream: e.stream,
+      type: e.type,
+      reason: 'skipped by the operator (--skip-event)',
+      skippedAt: now,
+    })),
+  );
+  const last = events.at(-1)!;
+  const rows = stored.map((row) => ({
+    ...row,
+    position: last.globalPosition,
+    sequence: (last as { sequence?: number }).sequence ?? null,
+    lastEventId: last.id,
+    lastRecordedAt: Date.parse(last.recordedAt) || null,
+    eventCount: row.eventCount + projected.applied.length,
+    updatedAt: now,
+  }));
+  await writeCheckpoints(ops, rows);
+  return checkpointState(rows);
+}
+
+/**
+ * Applies `events` (the next events after `expected`) in one transaction. An event the handlers
+ * reject ends the batch there: the events before it are committed and `halted` says why.
+ */
+export async function applyBatch(
+  copy: ReadModelCopy,
+  events: readonly StoredEvent[],
+  expected: string | null,
+  options: { skip?: ReadonlySet<string>; now?: number } = {},
+): Promise<BatchOutcome> {
+  const now = options.now ?? Date.now();
+  return copy.transaction(async (ops) => {
+    const stored = await readCheckpoints(ops);
+    const state = checkpointState(stored);
+    if (stored.length === 0) throw new CheckpointConflictError(copy.name, expected, null);
+    if (state.position !== expected) throw new CheckpointConflictError(copy.name, expected, state.position);
+    if (events.length === 0) return { applied: [], redelivered: 0, skipped: [], checkpoint: state };
+    const loaded = await loadRows(ops, needsOf(events));
+    let batch = events;
+    let projected: ProjectedBatch;
+    let halted: ProjectionHaltedError | undefined;
+    try {
+      projected = projectBatch(batch, loaded, options);
+    } catch (error) {
+      if (!(error instanceof BatchRejectedError)) throw error;
+      halted = new ProjectionHaltedError(error.event, error.reason);
+      batch = events.slice(0, error.index);
+      if (batch.length === 0) return { applied: [], redelivered: 0, skipped: [], checkpoint: state, halted };
+      projected = projectBatch(batch, loaded, options);
+    }
+    const checkpoint = await commit(ops, batch, projected, stored, now);
+    return {
+      applied: projected.applied,
+      redelivered: projected.redelivered,
+      skipped: projected.skipped,
+      checkpoint,
+      ...(halted ? { halted } : {}),
+    };
+  });
+}

@@ -1,0 +1,110 @@
+// What the projector needs from a database, in set-based operations, and the dialect-neutral code
+// that loads a batch's rows and applies its writes through them. The SQLite and PostgreSQL
+// adapters implement the operations with their fastest safe paths.
+import type {
+  BatchNeeds,
+  CheckpointRow,
+  LoadedRows,
+  SearchWrite,
+  SkippedEventRow,
+  WriteSet,
+} from '../model.ts';
+import type { TableInfo, TableName, Tables } from './tables.ts';
+
+/** A row keyed by entity property. */
+export type Row = object;
+
+/** Operations inside one transaction. Rows are keyed by entity property. */
+export interface TableOperations {
+  readonly tables: Tables;
+  /** Rows whose key columns (props) equal one of `keys`. */
+  select<T>(
+    table: TableInfo,
+    keyProps: readonly string[],
+    keys: readonly (readonly unknown[])[],
+  ): Promise<T[]>;
+  /** Insert; on a primary-key conflict update every column (`upsert`) or keep the old row (`ignore`). */
+  insert(table: TableInfo, rows: readonly Row[], onConflict: 'upsert' | 'ignore'): Promise<void>;
+  /** Sets one column on rows found by their single-column primary key. */
+  update(table: TableInfo, setProp: string, rows: readonly { key: unknown; value: unknown }[]): Promise<void>;
+  deleteWhereIn(table: TableInfo, prop: string, values: readonly unknown[]): Promise<void>;
+  maxValue(table: TableInfo, prop: string): Promise<number | null>;
+  writeSearch(writes: readonly SearchWrite[]): Promise<void>;
+}
+
+const index = <T>(rows: readonly T[], key: (row: T) => string): Map<string, T> =>
+  new Map(rows.map((row) => [key(row), row]));
+
+export async function loadRows(ops: TableOperations, needs: BatchNeeds): Promise<LoadedRows> {
+  const t = ops.tables;
+  const byId = async <T extends { id: string }>(name: TableName, ids: Set<string>) =>
+    index(
+      await ops.select<T>(
+        t[name],
+        ['id'],
+        [...ids].map((id) => [id]),
+      ),
+      (row) => row.id,
+    );
+  const messageKeys = [...needs.messages.values()].map((k) => [k.chat, k.messageId]);
+  const messages = await ops.select<import('../model.ts').MessageRow>(
+    t.messages,
+    ['chat', 'messageId'],
+    messageKeys,
+  );
+  const backfillRuns = await ops.select<import('../model.ts').BackfillRunRow>(
+    t.backfillRuns,
+    ['runId'],
+    [...needs.backfillRuns].map((id) => [id]),
+  );
+  return {
+    accounts: await byId('accounts', needs.accounts),
+    chats: await byId('chats', needs.chats),
+    users: await byId('users', needs.users),
+    messages: index(messages, (row) => `${row.chat}.${row.messageId}`),
+    backfillRuns: index(backfillRuns, (row) => row.runId),
+    nextMessagePk: ((await ops.maxValue(t.messages, 'id')) ?? 0) + 1,
+  };
+}
+
+/** Applies a batch's writes; parents before children, so foreign keys hold at every statement. */
+export async function applyWrites(ops: TableOperations, w: WriteSet): Promise<void> {
+  const t = ops.tables;
+  await ops.insert(t.accounts, w.accounts, 'upsert');
+  await ops.insert(t.chats, w.chats, 'upsert');
+  await ops.insert(t.users, w.users, 'upsert');
+  await ops.insert(t.userNames, w.userNames, 'upsert');
+  await ops.update(
+    t.userNames,
+    'validTo',
+    w.closedNames.map((c) => ({ key: c.id, value: c.validTo })),
+  );
+  await ops.insert(t.media, w.media, 'ignore');
+  await ops.insert(t.messages, w.messages, 'upsert');
+  await ops.insert(t.messageVersions, w.messageVersions, 'upsert');
+  await ops.update(
+    t.messageVersions,
+    'validTo',
+    w.closedVersions.map((c) => ({ key: c.id, value: c.validTo })),
+  );
+  await ops.deleteWhereIn(t.reactions, 'message', w.reactionsReplaced);
+  await ops.insert(t.reactions, w.reactions, 'upsert');
+  await ops.insert(t.reactionSnapshots, w.reactionSnapshots, 'ignore');
+  await ops.insert(t.pins, w.pins, 'ignore');
+  await ops.insert(t.messageMedia, w.messageMedia, 'ignore');
+  await ops.insert(t.backfillRuns, w.backfillRuns, 'upsert');
+  await ops.insert(t.unresolvedDeletions, w.unresolvedDeletions, 'ignore');
+  await ops.writeSearch(w.search);
+}
+
+export async function readCheckpoints(ops: TableOperations): Promise<CheckpointRow[]> {
+  return ops.select<CheckpointRow>(ops.tables.checkpoints, [], []);
+}
+
+export async function writeCheckpoints(ops: TableOperations, rows: readonly CheckpointRow[]): Promise<void> {
+  await ops.insert(ops.tables.checkpoints, rows, 'upsert');
+}
+
+export async function recordSkipped(ops: TableOperations, rows: readonly SkippedEventRow[]): Promise<void> {
+  await ops.insert(ops.tables.skippedEvents, rows, 'ignore');
+}

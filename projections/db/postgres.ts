@@ -1,0 +1,162 @@
+// PostgreSQL operations on a client of the ORM's pg pool: every write is one statement per table and
+// batch, with the rows passed as one array per column and expanded by unnest(), so the statement
+// text stays constant whatever the batch size and the server parses it once per connection.
+import type { Pool, PoolClient } from 'pg';
+import type { SearchWrite } from '../model.ts';
+import type { Row, TableOperations } from './operations.ts';
+import {
+  type ColumnInfo,
+  decodeRow,
+  encodeValue,
+  quoteIdentifier as q,
+  type TableInfo,
+  type Tables,
+} from './tables.ts';
+
+/** Element types for array parameters; a varchar(255)[] cast would truncate nothing but costs a check. */
+function arrayType(c: ColumnInfo): string {
+  switch (c.kind) {
+    case 'date':
+      return 'timestamptz[]';
+    case 'json':
+      return 'jsonb[]';
+    case 'boolean':
+      return 'boolean[]';
+    case 'integer':
+      return 'int[]';
+    case 'bigint':
+      return 'bigint[]';
+    case 'float':
+      return 'double precision[]';
+    default:
+      return 'text[]';
+  }
+}
+
+const statementNames = new Map<string, string>();
+
+const column = (c: ColumnInfo, rows: readonly Row[]): unknown[] =>
+  rows.map((row) => encodeValue('postgres', c.kind, (row as Record<string, unknown>)[c.prop]));
+
+export class PostgresOperations implements TableOperations {
+  readonly tables: Tables;
+  readonly #client: PoolClient;
+  readonly #searchTable: string;
+
+  constructor(client: PoolClient, tables: Tables, searchTable: string) {
+    this.#client = client;
+    this.tables = tables;
+    this.#searchTable = searchTable;
+  }
+
+  async #query(text: string, values: unknown[]): Promise<Record<string, unknown>[]> {
+    // Named statements are prepared once per connection and reused; one name per text, process-wide.
+    let name = statementNames.get(text);
+    if (!name) {
+      name = `projector_${statementNames.size + 1}`;
+      statementNames.set(text, name);
+    }
+    const result = await this.#client.query({ name, text, values });
+    return result.rows as Record<string, unknown>[];
+  }
+
+  async select<T>(
+    table: TableInfo,
+    keyProps: readonly string[],
+    keys: readonly (readonly unknown[])[],
+  ): Promise<T[]> {
+    if (keyProps.length === 0) {
+      const rows = await this.#query(`select * from ${table.sql}`, []);
+      return rows.map((raw) => decodeRow<T>(table, raw));
+    }
+    if (keys.length === 0) return [];
+    const columns = keyProps.map((p) => table.column(p));
+    const params = columns.map((c, i) => keys.map((key) => encodeValue('postgres', c.kind, key[i])));
+    const unnest = columns.map((c, i) => `$${i + 1}::${arrayType(c)}`).join(', ');
+    const names = columns.map((c) => q(c.column)).join(', ');
+    const on = columns.map((c) => `t.${q(c.column)} = k.${q(c.column)}`).join(' and ');
+    const rows = await this.#query(
+      `select t.* from ${table.sql} t join unnest(${unnest}) as k(${names}) on ${on}`,
+      params,
+    );
+    return rows.map((raw) => decodeRow<T>(table, raw));
+  }
+
+  async insert(table: TableInfo, rows: readonly Row[], onConflict: 'upsert' | 'ignore'): Promise<void> {
+    if (rows.length === 0) return;
+    const names = table.columns.map((c) => q(c.column)).join(', ');
+    const unnest = table.columns.map((c, i) => `$${i + 1}::${arrayType(c)}`).join(', ');
+    const key = table.primaryKey.map((c) => q(c.column)).join(', ');
+    const rest = table.columns.filter((c) => !table.primaryKey.includes(c));
+    const action =
+      onConflict === 'ignore' || rest.length === 0
+        ? 'do nothing'
+        : `do update set ${rest.map((c) => `${q(c.column)} = excluded.${q(c.column)}`).join(', ')}`;
+    await this.#query(
+      `insert into ${table.sql} (${names}) select * from unnest(${unnest}) on conflict (${key}) ${action}`,
+      table.columns.map((c) => column(c, rows)),
+    );
+  }
+
+  async update(
+    table: TableInfo,
+    setProp: string,
+    rows: readonly { key: unknown; value: unknown }[],
+  ): Promise<void> {
+    if (rows.length === 0) return;
+    const set = table.column(setProp);
+    const key = table.primaryKey[0]!;
+    await this.#query(
+      `update ${table.sql} t set ${q(set.column)} = u.v from unnest($1::${arrayType(key)}, $2::${arrayType(set)}) as u(k, v) where t.${q(key.column)} = u.k`,
+      [
+        rows.map((r) => encodeValue('postgres', key.kind, r.key)),
+        rows.map((r) => encodeValue('postgres', set.kind, r.value)),
+      ],
+    );
+  }
+
+  async deleteWhereIn(table: TableInfo, prop: string, values: readonly unknown[]): Promise<void> {
+    if (values.length === 0) return;
+    const c = table.column(prop);
+    await this.#query(`delete from ${table.sql} where ${q(c.column)} = any($1::${arrayType(c)})`, [
+      values.map((v) => encodeValue('postgres', c.kind, v)),
+    ]);
+  }
+
+  async maxValue(table: TableInfo, prop: string): Promise<number | null> {
+    const rows = await this.#query(`select max(${q(table.column(prop).column)}) as v from ${table.sql}`, []);
+    const v = rows[0]?.v;
+    return v === null || v === undefined ? null : Number(v);
+  }
+
+  async writeSearch(writes: readonly SearchWrite[]): Promise<void> {
+    if (writes.length === 0) return;
+    await this.#query(
+      `insert into ${this.#searchTable} (message_pk, document) select u.id, to_tsvector('simple', u.doc) from unnest($1::int[], $2::text[]) as u(id, doc) on conflict (message_pk) do update set document = excluded.document`,
+      [writes.map((w) => w.message), writes.map((w) => w.document)],
+    );
+  }
+}
+
+/** Runs `fn` in one transaction on a pooled client. */
+export async function postgresTransaction<T>(
+  pool: Pool,
+  tables: Tables,
+  searchTable: string,
+  fn: (ops: TableOperations) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('begin');
+    try {
+      const result = await fn(new PostgresOperations(client, tables, searchTable));
+      await client.query('commit');
+      return result;
+    } catch (error) {
+      await client.query('rollback');
+      throw error;
+    }
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,128 @@
+// SQLite operations on the better-sqlite3 handle behind the ORM's connection: cached prepared
+// statements, one row per execution. Synchronous calls inside one BEGIN IMMEDIATE … COMMIT are the
+// fastest path SQLite has, and nothing else can interleave with them.
+import type { Database, Statement } from 'better-sqlite3';
+import type { SearchWrite } from '../model.ts';
+import { SQLITE_SEARCH_TABLE } from '../search/schema.ts';
+import type { Row, TableOperations } from './operations.ts';
+import { decodeRow, encodeValue, quoteIdentifier as q, type TableInfo, type Tables } from './tables.ts';
+
+export class SqliteOperations implements TableOperations {
+  readonly tables: Tables;
+  readonly #db: Database;
+  readonly #statements = new Map<string, Statement>();
+
+  constructor(db: Database, tables: Tables) {
+    this.#db = db;
+    this.tables = tables;
+  }
+
+  #statement(sql: string): Statement {
+    let statement = this.#statements.get(sql);
+    if (!statement) {
+      statement = this.#db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  async select<T>(
+    table: TableInfo,
+    keyProps: readonly string[],
+    keys: readonly (readonly unknown[])[],
+  ): Promise<T[]> {
+    if (keyProps.length === 0) {
+      const rows = this.#statement(`select * from ${table.sql}`).all() as Record<string, unknown>[];
+      return rows.map((raw) => decodeRow<T>(table, raw));
+    }
+    const columns = keyProps.map((p) => table.column(p));
+    const where = columns.map((c) => `${q(c.column)} = ?`).join(' and ');
+    const statement = this.#statement(`select * from ${table.sql} where ${where}`);
+    const found: T[] = [];
+    for (const key of keys) {
+      const raw = statement.get(...key.map((v, i) => encodeValue('sqlite', columns[i]!.kind, v))) as
+        | Record<string, unknown>
+        | undefined;
+      if (raw) found.push(decodeRow<T>(table, raw));
+    }
+    return found;
+  }
+
+  async insert(table: TableInfo, rows: readonly Row[], onConflict: 'upsert' | 'ignore'): Promise<void> {
+    if (rows.length === 0) return;
+    const names = table.columns.map((c) => q(c.column)).join(', ');
+    const marks = table.columns.map(() => '?').join(', ');
+    const key = table.primaryKey.map((c) => q(c.column)).join(', ');
+    const rest = table.columns.filter((c) => !table.primaryKey.includes(c));
+    const action =
+      onConflict === 'ignore' || rest.length === 0
+        ? 'do nothing'
+        : `do update set ${rest.map((c) => `${q(c.column)} = excluded.${q(c.column)}`).join(', ')}`;
+    const statement = this.#statement(
+      `insert into ${table.sql} (${names}) values (${marks}) on conflict (${key}) ${action}`,
+    );
+    const columns = table.columns;
+    const values = new Array<unknown>(columns.length);
+    for (const row of rows) {
+      for (let i = 0; i < columns.length; i++) {
+        const c = columns[i]!;
+        values[i] = encodeValue('sqlite', c.kind, (row as Record<string, unknown>)[c.prop]);
+      }
+      statement.run(values);
+    }
+  }
+
+  async update(
+    table: TableInfo,
+    setProp: string,
+    rows: readonly { key: unknown; value: unknown }[],
+  ): Promise<void> {
+    if (rows.length === 0) return;
+    const set = table.column(setProp);
+    const key = table.primaryKey[0]!;
+    const statement = this.#statement(
+      `update ${table.sql} set ${q(set.column)} = ? where ${q(key.column)} = ?`,
+    );
+    for (const row of rows)
+      statement.run(encodeValue('sqlite', set.kind, row.value), encodeValue('sqlite', key.kind, row.key));
+  }
+
+  async deleteWhereIn(table: TableInfo, prop: string, values: readonly unknown[]): Promise<void> {
+    if (values.length === 0) return;
+    const column = table.column(prop);
+    const statement = this.#statement(`delete from ${table.sql} where ${q(column.column)} = ?`);
+    for (const value of values) statement.run(encodeValue('sqlite', column.kind, value));
+  }
+
+  async maxValue(table: TableInfo, prop: string): Promise<number | null> {
+    const row = this.#statement(
+      `select max(${q(table.column(prop).column)}) as v from ${table.sql}`,
+    ).get() as {
+      v: number | null;
+    };
+    return row.v;
+  }
+
+  async writeSearch(writes: readonly SearchWrite[]): Promise<void> {
+    if (writes.length === 0) return;
+    const remove = this.#statement(`delete from ${SQLITE_SEARCH_TABLE} where rowid = ?`);
+    const add = this.#statement(`insert into ${SQLITE_SEARCH_TABLE} (rowid, body) values (?, ?)`);
+    for (const w of writes) {
+      remove.run(w.message);
+      add.run(w.message, w.document);
+    }
+  }
+
+  /** Runs `fn` in one write transaction; a failure rolls everything back. */
+  async transaction<T>(fn: (ops: TableOperations) => Promise<T>): Promise<T> {
+    this.#db.exec('begin immediate');
+    try {
+      const result = await fn(this);
+      this.#db.exec('commit');
+      return result;
+    } catch (error) {
+      if (this.#db.inTransaction) this.#db.exec('rollback');
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,157 @@
+// Table descriptions taken from the ORM metadata, so the projector's raw SQL always matches the
+// entities: table and column names, primary keys, and how each value is stored per dialect.
+import type { EntityClass, EntityMetadata, MetadataStorage } from '@mikro-orm/core';
+import {
+  Account,
+  BackfillRun,
+  Chat,
+  Checkpoint,
+  Media,
+  Message,
+  MessageMedia,
+  MessageVersion,
+  Pin,
+  Reaction,
+  ReactionSnapshot,
+  SkippedEvent,
+  UnresolvedDeletion,
+  User,
+  UserName,
+} from '../entities/index.ts';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export type ValueKind = 'date' | 'json' | 'boolean' | 'integer' | 'bigint' | 'float' | 'string';
+
+export interface ColumnInfo {
+  readonly prop: string;
+  readonly column: string;
+  readonly kind: ValueKind;
+  /** The column type as the dialect declares it (used for PostgreSQL array casts). */
+  readonly sqlType: string;
+}
+
+export interface TableInfo {
+  readonly name: string;
+  /** Qualified and quoted, ready for SQL. */
+  readonly sql: string;
+  readonly columns: readonly ColumnInfo[];
+  readonly primaryKey: readonly ColumnInfo[];
+  column(prop: string): ColumnInfo;
+}
+
+const ENTITIES = {
+  accounts: Account,
+  unresolvedDeletions: UnresolvedDeletion,
+  backfillRuns: BackfillRun,
+  chats: Chat,
+  users: User,
+  userNames: UserName,
+  messages: Message,
+  messageVersions: MessageVersion,
+  reactions: Reaction,
+  reactionSnapshots: ReactionSnapshot,
+  pins: Pin,
+  media: Media,
+  messageMedia: MessageMedia,
+  checkpoints: Checkpoint,
+  skippedEvents: SkippedEvent,
+} as const;
+
+export type TableName = keyof typeof ENTITIES;
+export type Tables = Readonly<Record<TableName, TableInfo>>;
+
+function kindOf(prop: EntityMetadata['props'][number], sqlType: string): ValueKind {
+  const type = String(prop.type).toLowerCase();
+  if (prop.runtimeType === 'Date') return 'date';
+  if (type.includes('json')) return 'json';
+  if (prop.runtimeType === 'boolean') return 'boolean';
+  if (type === 'bigint' || sqlType === 'bigint') return 'bigint';
+  if (type === 'double' || type === 'float' || sqlType.startsWith('double') || sqlType === 'real')
+    return 'float';
+  if (/^(int|integer|smallint)/.test(sqlType)) return 'integer';
+  return 'string';
+}
+
+export const quoteIdentifier = (name: string): string => `"${name.replaceAll('"', '""')}"`;
+
+export function describeTables(metadata: MetadataStorage, schema?: string): Tables {
+  const tables = {} as Record<TableName, TableInfo>;
+  for (const [name, entity] of Object.entries(ENTITIES) as [TableName, (typeof ENTITIES)[TableName]][]) {
+    const meta = metadata.get(entity as EntityClass<object>) as EntityMetadata;
+    const columns: ColumnInfo[] = [];
+    for (const prop of meta.props) {
+      if (prop.kind !== 'scalar' && prop.kind !== 'm:1') continue;
+      const sqlType = String(prop.columnTypes?.[0] ?? 'text').toLowerCase();
+      columns.push({ prop: prop.name, column: prop.fieldNames[0]!, kind: kindOf(prop, sqlType), sqlType });
+    }
+    const byProp = new Map(columns.map((c) => [c.prop, c]));
+    tables[name] = {
+      name: meta.tableName,
+      sql: schema
+        ? `${quoteIdentifier(schema)}.${quoteIdentifier(meta.tableName)}`
+        : quoteIdentifier(meta.tableName),
+      columns,
+      primaryKey: meta.primaryKeys.map((key) => byProp.get(key)!),
+      column: (prop) => {
+        const column = byProp.get(prop);
+        if (!column) throw new Error(`Table ${meta.tableName} has no property '${prop}'`);
+        return column;
+      },
+    };
+  }
+  return tables;
+}
+
+/** A JS value of a row as the driver should bind it. */
+export function encodeValue(dialect: Dialect, kind: ValueKind, value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  switch (kind) {
+    case 'date':
+      return dialect === 'sqlite' ? value : new Date(value as number);
+    case 'json':
+      return JSON.stringify(value);
+    case 'boolean':
+      return dialect === 'sqlite' ? (value ? 1 : 0) : Boolean(value);
+    default:
+      return value;
+  }
+}
+
+/** PostgreSQL timestamps arrive as text (`2024-05-01 12:00:00.123+00`); SQLite stores epoch ms. */
+function toMillis(value: unknown): number {
+  if (typeof value === 'number') return value;
+  if (value instanceof Date) return value.getTime();
+  if (typeof value === 'bigint') return Number(value);
+  const text = String(value);
+  if (/^\d+$/.test(text)) return Number(text);
+  const iso = text.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00');
+  const ms = Date.parse(iso);
+  if (!Number.isFinite(ms)) throw new Error(`Unreadable timestamp '${text}' in the read model`);
+  return ms;
+}
+
+export function decodeValue(kind: ValueKind, value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  switch (kind) {
+    case 'date':
+      return toMillis(value);
+    case 'json':
+      return typeof value === 'string' ? JSON.parse(value) : value;
+    case 'boolean':
+      return value === true || value === 1 || value === '1' || value === 't';
+    case 'integer':
+    case 'bigint':
+    case 'float':
+      return typeof value === 'number' ? value : Number(value);
+    default:
+      return value;
+  }
+}
+
+/** A database row (keyed by column) as a projector row (keyed by property). */
+export function decodeRow<T>(table: TableInfo, raw: Record<string, unknown>): T {
+  const row: Record<string, unknown> = {};
+  for (const c of table.columns) row[c.prop] = decodeValue(c.kind, raw[c.column]);
+  return row as T;
+}

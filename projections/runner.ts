@@ -1,0 +1,153 @@
+// The projector runner: catches a copy up from its checkpoint in batches (each batch and its
+// checkpoint in one transaction), then follows new events as they are appended. It stops, never
+// skips, at an event it cannot apply; an operator's --skip-event is the only way past one.
+import type { StoredEvent } from '../src/events/envelope.ts';
+import type { EventStore } from '../src/eventstore/port.ts';
+import type { Logger } from '../src/log/logger.ts';
+import { silentLogger } from '../src/log/logger.ts';
+import { applyBatch, type BatchOutcome, type CheckpointState, checkpointState } from './apply.ts';
+import type { ReadModelCopy } from './db/open.ts';
+import { readCheckpoints } from './db/operations.ts';
+import type { ProjectionNotifier } from './notifications.ts';
+
+export interface RunnerOptions {
+  readonly store: EventStore;
+  readonly copy: ReadModelCopy;
+  readonly logger?: Logger;
+  /** Events per transaction. */
+  readonly batchSize?: number;
+  /** Event ids the operator chose to skip; each is recorded in skipped_events when passed. */
+  readonly skip?: ReadonlySet<string>;
+  readonly notifier?: ProjectionNotifier;
+  /** How long one wait for new events lasts before the runner re-checks its surroundings. */
+  readonly idleMs?: number;
+  readonly now?: () => number;
+}
+
+export interface RunnerStatus {
+  readonly copy: string;
+  readonly checkpoint: CheckpointState;
+  /** The store's newest position when last asked. */
+  readonly head: string | undefined;
+  readonly caughtUp: boolean;
+  /** How stale the read model is: 0 when caught up, else the age of the last applied event. */
+  readonly lagMs: number;
+  readonly appliedSinceStart: number;
+}
+
+export class ProjectionRunner {
+  readonly #store: EventStore;
+  readonly #copy: ReadModelCopy;
+  readonly #log: Logger;
+  readonly #batchSize: number;
+  readonly #skip: ReadonlySet<string>;
+  readonly #notifier: ProjectionNotifier | undefined;
+  readonly #idleMs: number;
+  readonly #now: () => number;
+  #checkpoint: CheckpointState | undefined;
+  #head: string | undefined;
+  #applied = 0;
+
+  constructor(options: RunnerOptions) {
+    this.#store = options.store;
+    this.#copy = options.copy;
+    this.#log = options.logger ?? silentLogger;
+    this.#batchSize = options.batchSize ?? 2000;
+    this.#skip = options.skip ?? new Set();
+    this.#notifier = options.notifier;
+    this.#idleMs = options.idleMs ?? 30_000;
+    this.#now = options.now ?? Date.now;
+  }
+
+  get copy(): ReadModelCopy {
+    return this.#copy;
+  }
+
+  async #loadCheckpoint(): Promise<CheckpointState> {
+    this.#checkpoint ??= checkpointState(await this.#copy.read((ops) => readCheckpoints(ops)));
+    return this.#checkpoint;
+  }
+
+  status(): RunnerStatus {
+    const checkpoint = this.#checkpoint ?? {
+      position: null,
+      sequence: null,
+      eventCount: 0,
+      lastRecordedAt: null,
+    };
+    const caughtUp = checkpoint.position === (this.#head ?? null);
+    return {
+      copy: this.#copy.name,
+      checkpoint,
+      head: this.#head,
+      caughtUp,
+      lagMs: caughtUp ? 0 : Math.max(0, this.#now() - (checkpoint.lastRecordedAt ?? this.#now())),
+      appliedSinceStart: this.#applied,
+    };
+  }
+
+  /** Applies one batch read after the checkpoint. Returns how many events were read (0: caught up). */
+  async step(): Promise<number> {
+    const checkpoint = await this.#loadCheckpoint();
+    const events: StoredEvent[] = await this.#store.readAll({
+      ...(checkpoint.position === null ? {} : { after: checkpoint.position }),
+      limit: this.#batchSize,
+    });
+    if (events.length === 0) return 0;
+    const outcome: BatchOutcome = await applyBatch(this.#copy, events, checkpoint.position, {
+      skip: this.#skip,
+      now: this.#now(),
+    });
+    this.#checkpoint = outcome.checkpoint;
+    this.#applied += outcome.applied.length;
+    for (const event of outcome.skipped)
+      this.#log.warn(
+        { eventId: event.id, position: event.globalPosition, type: event.type, stream: event.stream },
+        'event skipped by operator request and recorded in skipped_events',
+      );
+    if (outcome.applied.length > 0)
+      this.#notifier?.emit('batch', {
+        copy: this.#copy.name,
+        events: outcome.applied,
+        checkpoint: outcome.checkpoint,
+      });
+    if (outcome.halted) {
+      this.#log.error(
+        { eventId: outcome.halted.eventId, position: outcome.halted.position, reason: outcome.halted.reason },
+        'projection halted',
+      );
+      throw outcome.halted;
+    }
+    return events.length;
+  }
+
+  /** Applies batches until the store has nothing newer. Returns the number of events read. */
+  async catchUp(signal?: AbortSignal, onProgress?: (status: RunnerStatus) => void): Promise<number> {
+    let total = 0;
+    for (;;) {
+      if (signal?.aborted) return total;
+      const read = await this.step();
+      total += read;
+      if (read > 0) onProgress?.(this.status());
+      if (read < this.#batchSize) break;
+    }
+    this.#head = await this.#store.headPosition();
+    // Events appended while the last batch committed are picked up by the next wait.
+    return total;
+  }
+
+  /**
+   * Catches up, then follows new events until `signal` aborts. `between` runs after every idle wait
+   * and each catch-up; returning false ends the loop (run mode uses it to notice a switched copy).
+   */
+  async follow(signal: AbortSignal, between?: () => Promise<boolean>): Promise<void> {
+    await this.catchUp(signal);
+    while (!signal.aborted) {
+      if (between && !(await between())) return;
+      const checkpoint = await this.#loadCheckpoint();
+      await this.#store.waitForEvents(checkpoint.position ?? undefined, { signal, timeoutMs: this.#idleMs });
+      if (signal.aborted) return;
+      await this.catchUp(signal);
+    }
+  }
+}

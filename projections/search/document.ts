@@ -1,0 +1,90 @@
+// Text normalization shared by indexing, querying and highlighting, identical on SQLite and
+// PostgreSQL: the index holds one space-separated token string per message, so both engines see the
+// same tokens. Words are lower-cased and stripped of Latin/Greek diacritics (ё becomes е); scripts
+// written without spaces (Han, kana, Hangul, Thai, Lao, Khmer, Myanmar) are indexed one character per
+// token and searched as phrases, which makes any substring findable; each emoji becomes an ASCII
+// token (`emj1f600`), skin tones and joiners dropped.
+
+export interface Token {
+  /** UTF-16 offsets in the original text. */
+  readonly start: number;
+  readonly end: number;
+  readonly norm: string;
+}
+
+const PER_CHARACTER = String.raw`\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}\u30FC\uFF70`;
+// One alternative per token kind: emoji, a per-character script, a word.
+const TOKEN = new RegExp(
+  String.raw`(\p{Extended_Pictographic}|\p{Regional_Indicator})|([${PER_CHARACTER}]\p{M}*)|([[\p{L}\p{N}]--[${PER_CHARACTER}]][[\p{L}\p{N}\p{M}]--[${PER_CHARACTER}]]*)`,
+  'gv',
+);
+const ASCII_WORD = /[A-Za-z0-9]+/g;
+const ASCII_ONLY = /^\p{ASCII}*$/u;
+const LATIN_GREEK_MARKS = /([\p{Script=Latin}\p{Script=Greek}])\p{Mn}+/gu;
+
+export const EMOJI_PREFIX = 'emj';
+
+const PRESENTATION_MARKS = /[\uFE0E\uFE0F\u20E3]/g;
+
+function normalizeWord(word: string): string {
+  const lower = word.normalize('NFKC').toLowerCase().replace(PRESENTATION_MARKS, '');
+  if (ASCII_ONLY.test(lower)) return lower;
+  return lower.normalize('NFD').replace(LATIN_GREEK_MARKS, '$1').normalize('NFC').replaceAll('ё', 'е');
+}
+
+/** Tokens of `text` with their offsets, in order. */
+export function tokenize(text: string): Token[] {
+  const tokens: Token[] = [];
+  if (ASCII_ONLY.test(text)) {
+    for (const m of text.matchAll(ASCII_WORD))
+      tokens.push({ start: m.index, end: m.index + m[0].length, norm: m[0].toLowerCase() });
+    return tokens;
+  }
+  for (const m of text.matchAll(TOKEN)) {
+    const start = m.index;
+    const end = start + m[0].length;
+    if (m[1] !== undefined) {
+      tokens.push({ start, end, norm: `${EMOJI_PREFIX}${m[1].codePointAt(0)!.toString(16)}` });
+    } else if (m[2] !== undefined) {
+      tokens.push({ start, end, norm: m[2].normalize('NFKC').toLowerCase() });
+    } else {
+      const norm = normalizeWord(m[3]!);
+      if (norm.length > 0) tokens.push({ start, end, norm });
+    }
+  }
+  return tokens;
+}
+
+/** The indexed document for a message: its text plus searchable media facts (file name, poll question…). */
+export function searchDocument(text: string, extras: readonly string[] = []): string {
+  const parts = [text, ...extras].filter((part) => part.length > 0);
+  return parts
+    .map((part) =>
+      tokenize(part)
+        .map((t) => t.norm)
+        .join(' '),
+    )
+    .join(' ');
+}
+
+/** One AND-ed term of a query: a word, or a phrase of consecutive tokens; `prefix` applies to its last token. */
+export interface QueryTerm {
+  readonly tokens: readonly string[];
+  readonly prefix: boolean;
+}
+
+/**
+ * Parses what a user typed: whitespace-separated terms, all required; "double quotes" make a phrase;
+ * a trailing * makes the last word a prefix. Characters that are not part of any token are ignored,
+ * so no input can produce a syntax error in either engine.
+ */
+export function parseQuery(query: string): QueryTerm[] {
+  const terms: QueryTerm[] = [];
+  for (const m of query.matchAll(/"([^"]*)"(\*?)|(\S+)/g)) {
+    const raw = m[1] ?? m[3] ?? '';
+    const prefix = m[2] === '*' || (m[3] !== undefined && raw.endsWith('*'));
+    const tokens = tokenize(raw).map((t) => t.norm);
+    if (tokens.length > 0) terms.push({ tokens, prefix });
+  }
+  return terms;
+}
