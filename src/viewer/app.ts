@@ -2,12 +2,11 @@
 // SSE subscriptions, query limits and masked errors. Tests call app.fetch directly; `serve` and
 // `run` put it behind a Node HTTP server (listen.ts).
 import { randomUUID } from 'node:crypto';
-import type { SqlEntityManager } from '@mikro-orm/sqlite';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { Media, MessageMedia } from '../../projections/index.ts';
 import type { EventStore } from '../eventstore/port.ts';
 import type { Logger } from '../log/logger.ts';
-import type { ViewerContext } from './context.ts';
+import { createContext, type ReadModelSource, type ViewerContext } from './context.ts';
 import { maskViewerError } from './errors.ts';
 import { DEFAULT_QUERY } from './graphiql.ts';
 import type { AuthSettings } from './http/auth.ts';
@@ -21,8 +20,8 @@ import { schema } from './schema/index.ts';
 export const GRAPHQL_PATH = '/graphql';
 
 export interface ViewerDependencies {
-  /** A fresh entity manager on the read model copy currently served; called once per request. */
-  readonly forkEm: () => SqlEntityManager;
+  /** The read-model copy to serve; asked once per request. */
+  readonly readModel: ReadModelSource;
   readonly events: Pick<EventStore, 'readStream'>;
   readonly live: LiveFeed;
   readonly mediaDir: string;
@@ -42,7 +41,7 @@ export type ViewerApp = YogaServerInstance<Record<string, unknown>, ViewerContex
 
 export function createViewerApp(deps: ViewerDependencies, settings: ViewerSettings): ViewerApp {
   const log = deps.logger.child({ component: 'viewer' });
-  const mediaLookup = deps.mediaLookup ?? readModelMediaLookup(deps.forkEm);
+  const mediaLookup = deps.mediaLookup ?? readModelMediaLookup(deps.readModel);
   return createYoga<Record<string, unknown>, ViewerContext>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
@@ -88,13 +87,13 @@ export function createViewerApp(deps: ViewerDependencies, settings: ViewerSettin
       useMediaRoute(deps.mediaDir, mediaLookup),
       useQueryLimits(settings.limits ?? DEFAULT_LIMITS),
     ],
-    context: () => ({ em: deps.forkEm(), events: deps.events, live: deps.live }),
+    context: () => createContext(deps.readModel, deps.events, deps.live),
   });
 }
 
-function readModelMediaLookup(forkEm: () => SqlEntityManager): MediaLookup {
+function readModelMediaLookup(readModel: ReadModelSource): MediaLookup {
   return async (sha256) => {
-    const em = forkEm();
+    const em = readModel().orm.em.fork();
     const media = await em.findOne(Media, { sha256 });
     if (!media) return undefined;
     const link = await em.findOne(MessageMedia, { media: sha256 }, { orderBy: { downloadedAt: 'asc' } });

@@ -1,13 +1,27 @@
-// What every resolver gets: a request-scoped entity manager over the read model, the event store
-// for the raw audit trail, and the live feed for subscriptions. Built once per request.
+// What every resolver gets: the read-model copy being served and a request-scoped entity manager
+// on it, the event store for the raw audit trail, and the live feed for subscriptions.
 import type { SqlEntityManager } from '@mikro-orm/sqlite';
+import type { ReadModelCopy } from '../../projections/db/open.ts';
 import type { EventStore } from '../eventstore/port.ts';
 import type { LiveFeed } from './live.ts';
 
+/** The copy to serve right now: a rebuild switches copies while the viewer keeps running. */
+export type ReadModelSource = () => ReadModelCopy;
+
 export interface ViewerContext {
-  /** A fork of the read model's entity manager, private to this request. */
+  readonly copy: ReadModelCopy;
+  /** A fork of the copy's entity manager, private to this request. */
   readonly em: SqlEntityManager;
   /** Only reading is needed: the viewer never writes events. */
   readonly events: Pick<EventStore, 'readStream'>;
   readonly live: LiveFeed;
+}
+
+export function createContext(
+  source: ReadModelSource,
+  events: Pick<EventStore, 'readStream'>,
+  live: LiveFeed,
+): ViewerContext {
+  const copy = source();
+  return { copy, em: copy.orm.em.fork() as SqlEntityManager, events, live };
 }

@@ -1,5 +1,6 @@
-// Live activity for subscriptions: the projector announces each applied batch in-process, and this
-// hub fans the message-level changes out to every open chatActivity subscription.
+// Live activity for subscriptions: the projector announces each committed batch in-process, and
+// every open chatActivity subscription hears the message-level changes among its events.
+import type { AppliedBatch, ProjectionNotifier } from '../../projections/notifications.ts';
 
 export type ActivityKind = 'created' | 'edited' | 'deleted' | 'reactions' | 'media';
 
@@ -14,6 +15,13 @@ export interface ActivityNotice {
   readonly globalPosition: string;
   /** When the projector's transaction committed it. */
   readonly appliedAt: Date;
+}
+
+export type ActivityListener = (notices: readonly ActivityNotice[]) => void;
+
+export interface LiveFeed {
+  /** Returns the unsubscribe function. */
+  subscribe(listener: ActivityListener): () => void;
 }
 
 const KINDS: Readonly<Record<string, ActivityKind>> = {
@@ -51,38 +59,27 @@ export function noticesFrom(events: readonly AppliedEventFact[], appliedAt: Date
   return notices;
 }
 
-export type ActivityListener = (notices: readonly ActivityNotice[]) => void;
-
-export interface LiveFeed {
-  /** Returns the unsubscribe function. */
-  subscribe(listener: ActivityListener): () => void;
-}
-
-export interface LiveHub extends LiveFeed {
-  publish(notices: readonly ActivityNotice[]): void;
-  readonly listenerCount: number;
-}
-
-export function createLiveHub(onListenerError: (error: unknown) => void = () => {}): LiveHub {
-  const listeners = new Set<ActivityListener>();
+/**
+ * The projector's notifier as a feed. A listener's failure is reported, never thrown: the
+ * notification is emitted from inside the projector's loop, which must not stop for a subscriber.
+ */
+export function liveFeedFrom(
+  notifier: ProjectionNotifier,
+  onListenerError: (error: unknown) => void = () => {},
+  now: () => Date = () => new Date(),
+): LiveFeed {
   return {
     subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    publish(notices) {
-      if (notices.length === 0) return;
-      for (const listener of listeners) {
-        // One broken subscriber must not starve the others or the projector that publishes.
+      const onBatch = (batch: AppliedBatch) => {
         try {
-          listener(notices);
+          const notices = noticesFrom(batch.events, now());
+          if (notices.length > 0) listener(notices);
         } catch (error) {
           onListenerError(error);
         }
-      }
-    },
-    get listenerCount() {
-      return listeners.size;
+      };
+      notifier.on('batch', onBatch);
+      return () => notifier.off('batch', onBatch);
     },
   };
 }

@@ -25,7 +25,7 @@ export const ArchiveStatsRef = builder.objectRef<ArchiveTotals>('ArchiveStats').
     eventsApplied: t.float({
       description: 'Events the read model has applied',
       resolve: async (_s, _args, { em }) =>
-        (await em.find(Checkpoint, {})).reduce((sum, checkpoint) => sum + Number(checkpoint.eventCount), 0),
+        Math.max(0, ...(await em.find(Checkpoint, {})).map((checkpoint) => Number(checkpoint.eventCount))),
     }),
     caughtUpTo: t.field({
       type: DateTimeScalar,

@@ -3,9 +3,10 @@
 import { type ResolveCursorConnectionArgs, resolveCursorConnection } from '@pothos/plugin-relay';
 import type { Chat, User } from '../../../../projections/index.ts';
 import { chatPosition, loadChatPage } from '../../data/chat-page.ts';
+import { MAX_SEARCH_PAGE, searchWindow } from '../../data/search.ts';
 import { loadArchiveTotals } from '../../data/stats.ts';
 import { loadUserPage } from '../../data/user-page.ts';
-import { ViewerNotFoundError } from '../../errors.ts';
+import { ViewerInputError, ViewerNotFoundError } from '../../errors.ts';
 import { keyOf } from '../../ids.ts';
 import {
   DEFAULT_PAGE_SIZE,
@@ -19,8 +20,11 @@ import { ArchiveStatsRef } from './archive-stats.ts';
 import { ChatNode } from './chat.ts';
 import { ChatFilterInput } from './chat-filter.ts';
 import { MessageNode } from './message.ts';
+import { SearchConnectionRef } from './search-connection.ts';
 import { UserNode } from './user.ts';
 import { UserFilterInput } from './user-filter.ts';
+
+const DEFAULT_SEARCH_PAGE = 20;
 
 const pageComplexity = (args: { first?: number | null; last?: number | null }) => ({
   field: 2,
@@ -125,6 +129,56 @@ builder.queryType({
       { name: 'UserConnection' },
       { name: 'UserEdge' },
     ),
+    search: t.field({
+      type: SearchConnectionRef,
+      description:
+        'Full-text search over message text and file names, best hits first. Words are all required; ' +
+        '"quotes" make a phrase, a trailing * a prefix. Deleted messages are included unless told otherwise.',
+      args: {
+        query: t.arg.string({ required: true }),
+        chatId: t.arg.id({ required: false, description: 'Search only this Chat' }),
+        includeDeleted: t.arg.boolean({ required: false, defaultValue: true }),
+        first: t.arg.int({ required: false, description: `Hits per page, at most ${MAX_SEARCH_PAGE}` }),
+        after: t.arg.string({ required: false }),
+      },
+      complexity: (args) => ({ field: 10, multiplier: args.first ?? DEFAULT_SEARCH_PAGE }),
+      resolve: async (_root, args, context) => {
+        const first = args.first ?? DEFAULT_SEARCH_PAGE;
+        if (first < 0 || first > MAX_SEARCH_PAGE) {
+          throw new ViewerInputError(`'first' must be between 0 and ${MAX_SEARCH_PAGE}, got ${first}`, {
+            argument: 'first',
+            max: MAX_SEARCH_PAGE,
+          });
+        }
+        const offset =
+          args.after == null ? 0 : (decodeCursor(args.after, 'search', ['n'], 'after')[0] as number) + 1;
+        let chats: string[] | undefined;
+        if (args.chatId != null) {
+          const chat = keyOf(String(args.chatId), 'Chat', 'chatId');
+          if (!(await ChatNode.getDataloader(context).load(chat))) {
+            throw new ViewerNotFoundError('Chat', String(args.chatId));
+          }
+          chats = [chat];
+        }
+        const { hits, more } = await searchWindow(context.copy, {
+          query: args.query,
+          chats,
+          offset,
+          limit: first,
+          includeDeleted: args.includeDeleted ?? true,
+        });
+        const edges = hits.map((hit) => ({ cursor: encodeCursor('search', [hit.rank]), node: hit }));
+        return {
+          edges,
+          pageInfo: {
+            hasNextPage: more,
+            hasPreviousPage: offset > 0,
+            startCursor: edges[0]?.cursor ?? null,
+            endCursor: edges.at(-1)?.cursor ?? null,
+          },
+        };
+      },
+    }),
     stats: t.field({
       type: ArchiveStatsRef,
       complexity: 50,
