@@ -38,12 +38,17 @@ export function maskViewerError(
     if (cause instanceof PothosValidationError) {
       return relocate(error, cause.message, { ...cause.extensions, code: 'BAD_USER_INPUT' });
     }
-    // Parse, validation and variable-coercion errors carry no original error: the client's fault.
-    if (
-      original === undefined ||
-      (original instanceof GraphQLError && !(original.originalError ?? undefined))
-    ) {
-      return error;
+    // Parse and validation errors carry no original error: the client's fault, already coded.
+    if (original === undefined) return error;
+    // A GraphQLError raised on purpose (a scalar rejecting a literal): keep its words and code.
+    if (original instanceof GraphQLError && !(original.originalError ?? undefined)) {
+      const text =
+        error.message === original.message ? error.message : `${error.message} ${original.message}`;
+      return relocate(error, text, {
+        ...error.extensions,
+        ...original.extensions,
+        code: original.extensions.code ?? error.extensions.code ?? 'BAD_USER_INPUT',
+      });
     }
   }
   const reference = onUnexpected(original ?? error);

@@ -13,6 +13,15 @@ export interface ConnectionArgs {
   readonly before?: string | null;
 }
 
+/**
+ * The cost multiplier of a connection field: the page size asked for. Sizes past the maximum count
+ * as the maximum, so that the resolver, not the cost rule, tells the client the size is wrong.
+ */
+export function pageComplexity(args: { first?: number | null; last?: number | null }, field = 2) {
+  const size = args.first ?? args.last ?? DEFAULT_PAGE_SIZE;
+  return { field, multiplier: Math.max(0, Math.min(size, MAX_PAGE_SIZE)) };
+}
+
 export function validatePageArgs(args: ConnectionArgs): void {
   for (const name of ['first', 'last'] as const) {
     const value = args[name];

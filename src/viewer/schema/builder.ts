@@ -28,6 +28,8 @@ export const builder = new SchemaBuilder<ViewerSchemaTypes>({
     decodeGlobalID: (globalId) => decodeGlobalId(globalId),
     nodeQueryOptions: { description: 'Any object by its global id; null when it no longer exists.' },
     nodesQueryOptions: { description: 'Several objects by their global ids.' },
+    // A connection field already multiplies its cost by the page size it asks for.
+    edgesFieldOptions: { complexity: { field: 0, multiplier: 1 } },
   },
   complexity: {
     defaultComplexity: 1,

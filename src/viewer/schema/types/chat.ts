@@ -9,6 +9,7 @@ import {
   decodeCursor,
   encodeCursor,
   MAX_PAGE_SIZE,
+  pageComplexity,
   validatePageArgs,
 } from '../../pagination.ts';
 import { builder } from '../builder.ts';
@@ -83,7 +84,7 @@ ChatNode.implement({
           filter: t.arg({ type: MessageFilterInput, required: false }),
           asOf: t.arg({ type: DateTimeScalar, required: false }),
         },
-        complexity: (args) => ({ field: 2, multiplier: args.first ?? args.last ?? DEFAULT_PAGE_SIZE }),
+        complexity: (args) => pageComplexity(args),
         resolve: (chat, args, { em }) => {
           validatePageArgs(args);
           const filter = parseMessageFilter(args.filter);

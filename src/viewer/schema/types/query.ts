@@ -13,6 +13,7 @@ import {
   decodeCursor,
   encodeCursor,
   MAX_PAGE_SIZE,
+  pageComplexity,
   validatePageArgs,
 } from '../../pagination.ts';
 import { builder } from '../builder.ts';
@@ -26,11 +27,6 @@ import { UserFilterInput } from './user-filter.ts';
 
 const DEFAULT_SEARCH_PAGE = 20;
 
-const pageComplexity = (args: { first?: number | null; last?: number | null }) => ({
-  field: 2,
-  multiplier: args.first ?? args.last ?? DEFAULT_PAGE_SIZE,
-});
-
 builder.queryType({
   fields: (t) => ({
     chats: t.connection(
@@ -38,7 +34,7 @@ builder.queryType({
         type: ChatNode,
         description: 'Chats, most recently active first',
         args: { filter: t.arg({ type: ChatFilterInput, required: false }) },
-        complexity: pageComplexity,
+        complexity: (args) => pageComplexity(args),
         resolve: (_root, args, { em }) => {
           validatePageArgs(args);
           const position = (cursor: string | null | undefined, argument: string) => {
@@ -102,7 +98,7 @@ builder.queryType({
         type: UserNode,
         description: 'Users the archive has seen, by id',
         args: { filter: t.arg({ type: UserFilterInput, required: false }) },
-        complexity: pageComplexity,
+        complexity: (args) => pageComplexity(args),
         resolve: (_root, args, { em }) => {
           validatePageArgs(args);
           const position = (cursor: string | null | undefined, argument: string) =>
@@ -141,7 +137,10 @@ builder.queryType({
         first: t.arg.int({ required: false, description: `Hits per page, at most ${MAX_SEARCH_PAGE}` }),
         after: t.arg.string({ required: false }),
       },
-      complexity: (args) => ({ field: 10, multiplier: args.first ?? DEFAULT_SEARCH_PAGE }),
+      complexity: (args) => ({
+        field: 10,
+        multiplier: Math.max(0, Math.min(args.first ?? DEFAULT_SEARCH_PAGE, MAX_SEARCH_PAGE)),
+      }),
       resolve: async (_root, args, context) => {
         const first = args.first ?? DEFAULT_SEARCH_PAGE;
         if (first < 0 || first > MAX_SEARCH_PAGE) {
