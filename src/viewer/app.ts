@@ -10,7 +10,7 @@ import { createContext, type ReadModelSource, type ViewerContext } from './conte
 import { maskViewerError } from './errors.ts';
 import { DEFAULT_QUERY } from './graphiql.ts';
 import type { AuthSettings } from './http/auth.ts';
-import { HEALTH_PATH, useViewerAuth } from './http/auth-plugin.ts';
+import { graphiqlAllowed, HEALTH_PATH, useViewerAuth } from './http/auth-plugin.ts';
 import { DEFAULT_LIMITS, type QueryLimits, useQueryLimits } from './http/limits.ts';
 import { useMediaRoute } from './http/media-plugin.ts';
 import type { MediaLookup } from './http/media-route.ts';
@@ -42,6 +42,14 @@ export type ViewerApp = YogaServerInstance<Record<string, unknown>, ViewerContex
 export function createViewerApp(deps: ViewerDependencies, settings: ViewerSettings): ViewerApp {
   const log = deps.logger.child({ component: 'viewer' });
   const mediaLookup = deps.mediaLookup ?? readModelMediaLookup(deps.readModel);
+  const graphiql = {
+    title: 'telegram-archive',
+    defaultQuery: DEFAULT_QUERY,
+    subscriptionsProtocol: 'SSE' as const,
+    ...(settings.auth.token !== undefined && settings.auth.basic === undefined
+      ? { headers: JSON.stringify({ Authorization: 'Bearer <VIEWER_TOKEN>' }) }
+      : {}),
+  };
   return createYoga<Record<string, unknown>, ViewerContext>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
@@ -59,14 +67,8 @@ export function createViewerApp(deps: ViewerDependencies, settings: ViewerSettin
             credentials: true,
             allowedHeaders: ['authorization', 'content-type'],
           },
-    graphiql: {
-      title: 'telegram-archive',
-      defaultQuery: DEFAULT_QUERY,
-      subscriptionsProtocol: 'SSE',
-      ...(settings.auth.token !== undefined && settings.auth.basic === undefined
-        ? { headers: JSON.stringify({ Authorization: 'Bearer <VIEWER_TOKEN>' }) }
-        : {}),
-    },
+    // Returning false lets the request go on to the auth plugin, which answers 401 with a challenge.
+    graphiql: (request) => (graphiqlAllowed(request, settings.auth) ? graphiql : false),
     logging: {
       debug: (...args) => log.debug({ yoga: args.map(String) }, 'yoga'),
       info: (...args) => log.info({ yoga: args.map(String) }, 'yoga'),
@@ -83,7 +85,7 @@ export function createViewerApp(deps: ViewerDependencies, settings: ViewerSettin
         }),
     },
     plugins: [
-      useViewerAuth(settings.auth, GRAPHQL_PATH),
+      useViewerAuth(settings.auth),
       useMediaRoute(deps.mediaDir, mediaLookup),
       useQueryLimits(settings.limits ?? DEFAULT_LIMITS),
     ],

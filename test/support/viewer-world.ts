@@ -107,8 +107,15 @@ export const events = {
       fields.source ?? 'live',
       '',
     ),
-  edited: (chat: PeerRef, messageId: number, text: string, minute: number, source: EventSource = 'live') => {
-    const content = { text, entities: [] };
+  edited: (
+    chat: PeerRef,
+    messageId: number,
+    text: string,
+    minute: number,
+    source: EventSource = 'live',
+    media?: MediaDescriptor,
+  ) => {
+    const content = { text, entities: [], ...(media ? { media } : {}) };
     const hash = contentHash(content);
     return make(
       streams.message(ACCOUNT, chat, messageId),

@@ -1,18 +1,14 @@
 // Yoga plugin that guards every route except the health check with the configured credentials.
+// (The GraphiQL page is rendered before plugins run; app.ts applies the same check to it.)
 import type { Plugin } from 'graphql-yoga';
-import { shouldRenderGraphiQL } from 'graphql-yoga';
 import { type AuthSettings, authorize } from './auth.ts';
 
 export const HEALTH_PATH = '/health';
 
-export function useViewerAuth(settings: AuthSettings, graphqlPath: string): Plugin {
-  // With a bearer token only, a browser cannot send credentials for the page itself: the GraphiQL
-  // page (static HTML, no data) loads freely and asks for the token in its headers editor.
-  const openShell = settings.token !== undefined && settings.basic === undefined;
+export function useViewerAuth(settings: AuthSettings): Plugin {
   return {
     onRequest({ request, url, endResponse }) {
       if (url.pathname === HEALTH_PATH || request.method === 'OPTIONS') return;
-      if (openShell && url.pathname === graphqlPath && !url.search && shouldRenderGraphiQL(request)) return;
       const decision = authorize(request.headers.get('authorization'), settings);
       if (decision.ok) return;
       endResponse(
@@ -31,4 +27,14 @@ export function useViewerAuth(settings: AuthSettings, graphqlPath: string): Plug
       );
     },
   };
+}
+
+/**
+ * Whether the GraphiQL page may be shown. With a bearer token only, a browser cannot send
+ * credentials for the page itself, so the page (static HTML, no data) loads freely and asks for
+ * the token in its headers editor; otherwise the page needs the same credentials as the data.
+ */
+export function graphiqlAllowed(request: Request, settings: AuthSettings): boolean {
+  if (settings.token !== undefined && settings.basic === undefined) return true;
+  return authorize(request.headers.get('authorization'), settings).ok;
 }
