@@ -108,7 +108,7 @@ async function commit(
   const rows = stored.map((row) => ({
     ...row,
     position: last.globalPosition,
-    sequence: (last as { sequence?: number }).sequence ?? null,
+    sequence: last.sequence ?? null,
     lastEventId: last.id,
     lastRecordedAt: Date.parse(last.recordedAt) || null,
     eventCount: row.eventCount + projected.applied.length,

@@ -93,6 +93,8 @@ function sqliteDirectory(location: Extract<ReadModelLocation, { kind: 'sqlite' }
 
 function postgresDirectory(location: Extract<ReadModelLocation, { kind: 'postgres' }>): CopyDirectory {
   const pool = new pg.Pool({ connectionString: location.url, max: 2 });
+  // A server dropping an idle connection is not fatal: the next query reconnects or fails itself.
+  pool.on('error', () => {});
   const pointerTable = `${quoteIdentifier(POINTER_SCHEMA)}.pointer`;
   let ready: Promise<unknown> | undefined;
   const ensurePointer = () => {

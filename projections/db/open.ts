@@ -126,7 +126,12 @@ async function sqliteCopy(
     searchTable: SQLITE_SEARCH_TABLE,
     transaction: (fn) => ops.transaction(fn),
     read: (fn) => fn(ops),
-    query: async <T>(sql: string, params: readonly unknown[] = []) => db.prepare(sql).all(...params) as T[],
+    query: async <T>(sql: string, params: readonly unknown[] = []) => {
+      const statement = db.prepare(sql);
+      if (statement.reader) return statement.all(...params) as T[];
+      statement.run(...params);
+      return [];
+    },
     close: () => orm.close(),
   };
 }

@@ -1,7 +1,7 @@
 // Full-text search over a read-model copy: ranked hits (bm25 on SQLite, ts_rank on PostgreSQL)
 // with highlighted snippets, optionally within some chats, paged by an opaque cursor.
 import type { ReadModelCopy } from '../db/open.ts';
-import { type QueryTerm, parseQuery } from './document.ts';
+import { parseQuery, type QueryTerm } from './document.ts';
 import { type Snippet, snippet } from './snippet.ts';
 
 export class InvalidSearchError extends Error {
@@ -92,7 +92,11 @@ interface HitRow {
 const toDate = (value: unknown): Date | null => {
   if (value === null || value === undefined) return null;
   if (typeof value === 'number') return new Date(value);
-  return new Date(String(value).replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00'));
+  return new Date(
+    String(value)
+      .replace(' ', 'T')
+      .replace(/([+-]\d\d)$/, '$1:00'),
+  );
 };
 
 function fileNameOf(media: unknown): string | undefined {

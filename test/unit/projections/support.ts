@@ -101,3 +101,106 @@ export function make<T extends EventType>(
 
 export const messageStream = (chat: PeerRef, id: number) => streams.message(ACCOUNT, chat, id);
 export const chatStream = (chat: PeerRef) => streams.chat(ACCOUNT, chat);
+
+// ---- read-model helpers ----
+
+import { applyBatch, initCheckpoints } from '../../../projections/apply.ts';
+import { openCopy, type ReadModelCopy, type ReadModelLocation } from '../../../projections/db/open.ts';
+import type { TableName } from '../../../projections/db/tables.ts';
+
+let copies = 0;
+
+/** An empty copy; SQLite in memory unless a location is given. */
+export async function freshCopy(location: ReadModelLocation = { kind: 'sqlite', directory: ':memory:' }) {
+  const copy = await openCopy(location, `read_model_${++copies}`, { create: true });
+  await initCheckpoints(copy, 0);
+  return copy;
+}
+
+/** Projects `events` in batches of `batchSize`; with `twice`, every batch is delivered a second time. */
+export async function projectAll(
+  copy: ReadModelCopy,
+  events: readonly StoredEvent[],
+  options: { batchSize?: number; twice?: boolean; skip?: ReadonlySet<string> } = {},
+) {
+  const size = options.batchSize ?? events.length;
+  let position = (await rows<{ position: string | null }>(copy, 'checkpoints'))[0]?.position ?? null;
+  const outcomes: Awaited<ReturnType<typeof applyBatch>>[] = [];
+  for (let i = 0; i < events.length; i += size) {
+    const batch = events.slice(i, i + size);
+    const outcome = await applyBatch(copy, batch, position, { now: 0, skip: options.skip });
+    outcomes.push(outcome);
+    if (outcome.halted) return outcomes;
+    if (options.twice) {
+      // Redelivery: the same batch again from the checkpoint before it, as after a lost acknowledgement.
+      await rewindCheckpoint(copy, position);
+      outcomes.push(await applyBatch(copy, batch, position, { now: 0, skip: options.skip }));
+    }
+    position = outcome.checkpoint.position;
+  }
+  return outcomes;
+}
+
+/** Puts the checkpoint back (position only), as if the last commit's acknowledgement had been lost. */
+async function rewindCheckpoint(copy: ReadModelCopy, position: string | null) {
+  await copy.transaction(async (ops) => {
+    const rows = await ops.select<Record<string, unknown>>(ops.tables.checkpoints, [], []);
+    await ops.insert(
+      ops.tables.checkpoints,
+      rows.map((r) => ({ ...r, position })),
+      'upsert',
+    );
+  });
+}
+
+export async function rows<T = Record<string, unknown>>(copy: ReadModelCopy, table: TableName): Promise<T[]> {
+  return copy.read((ops) => ops.select<T>(ops.tables[table], [], []));
+}
+
+const TABLES: TableName[] = [
+  'accounts',
+  'unresolvedDeletions',
+  'backfillRuns',
+  'chats',
+  'users',
+  'userNames',
+  'messages',
+  'messageVersions',
+  'reactions',
+  'reactionSnapshots',
+  'pins',
+  'media',
+  'messageMedia',
+  'skippedEvents',
+];
+
+/** Every table (sorted by primary key) and the search index, for equality between copies. */
+export async function dump(copy: ReadModelCopy): Promise<Record<string, unknown[]>> {
+  const out: Record<string, unknown[]> = {};
+  for (const name of TABLES) {
+    const key = copy.tables[name].primaryKey.map((c) => c.prop);
+    const all = await rows<Record<string, unknown>>(copy, name);
+    out[name] = all
+      .map((r) => ({ k: JSON.stringify(key.map((p) => r[p])), r }))
+      .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0))
+      .map((x) => x.r);
+  }
+  const checkpoints = await rows<Record<string, unknown>>(copy, 'checkpoints');
+  out.checkpoints = checkpoints
+    .map(({ updatedAt: _ignored, ...rest }) => rest)
+    .sort((a, b) => String(a.name).localeCompare(String(b.name)));
+  out.search = await searchIndex(copy);
+  return out;
+}
+
+async function searchIndex(copy: ReadModelCopy): Promise<unknown[]> {
+  if (copy.dialect === 'sqlite') {
+    await copy.query(
+      `create virtual table if not exists temp.fts_terms using fts5vocab(main, 'message_fts', 'instance')`,
+    );
+    return copy.query(`select doc, term, offset from temp.fts_terms order by doc, offset, term`);
+  }
+  return copy.query(
+    `select message_pk, document::text as document from ${copy.searchTable} order by message_pk`,
+  );
+}
