@@ -95,7 +95,7 @@ export function createViewerApp(deps: ViewerDependencies, settings: ViewerSettin
 
 function readModelMediaLookup(readModel: ReadModelSource): MediaLookup {
   return async (sha256) => {
-    const em = readModel().orm.em.fork();
+    const em = (await readModel()).orm.em.fork();
     const media = await em.findOne(Media, { sha256 });
     if (!media) return undefined;
     const link = await em.findOne(MessageMedia, { media: sha256 }, { orderBy: { downloadedAt: 'asc' } });

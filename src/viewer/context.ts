@@ -6,7 +6,7 @@ import type { EventStore } from '../eventstore/port.ts';
 import type { LiveFeed } from './live.ts';
 
 /** The copy to serve right now: a rebuild switches copies while the viewer keeps running. */
-export type ReadModelSource = () => ReadModelCopy;
+export type ReadModelSource = () => ReadModelCopy | Promise<ReadModelCopy>;
 
 export interface ViewerContext {
   readonly copy: ReadModelCopy;
@@ -17,11 +17,11 @@ export interface ViewerContext {
   readonly live: LiveFeed;
 }
 
-export function createContext(
+export async function createContext(
   source: ReadModelSource,
   events: Pick<EventStore, 'readStream'>,
   live: LiveFeed,
-): ViewerContext {
-  const copy = source();
+): Promise<ViewerContext> {
+  const copy = await source();
   return { copy, em: copy.orm.em.fork() as SqlEntityManager, events, live };
 }

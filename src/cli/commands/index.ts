@@ -2,5 +2,6 @@
 import type { Command } from '../command.ts';
 import { configCommand } from './config.ts';
 import { versionCommand } from './version.ts';
+import { viewerCommand } from './viewer.ts';
 
-export const commands: readonly Command[] = [configCommand, versionCommand];
+export const commands: readonly Command[] = [configCommand, versionCommand, viewerCommand];
