@@ -1,0 +1,568 @@
+// The PostgreSQL event store. Positions come from a sequence, but sequences are handed out before
+// commit, so a slow transaction can commit an event "behind" a reader's checkpoint. Each event
+// therefore records its writer's transaction id, and the global log is read in (transaction id,
+// position) order, only up to the oldest transaction still running: below it nothing can appear
+// any more. Readers are woken by NOTIFY, with polling as the fallback.
+import pg from 'pg';
+import { redactUrl } from '../config/index.ts';
+import type { GlobalPosition, NewEvent, StoredEvent } from '../events/envelope.ts';
+import { upcasters as defaultUpcasters, type Upcasters } from '../events/upcasters.ts';
+import { type Logger, silentLogger } from '../log/logger.ts';
+import { decodeRow, type StoredRow } from './decode.ts';
+import { InvalidPositionError, StoreClosedError, StoreUnavailableError } from './errors.ts';
+import {
+  type AppendPlan,
+  appendResults,
+  batchIds,
+  batchStreams,
+  type ExistingEvent,
+  planAppend,
+} from './plan.ts';
+import type {
+  AppendRequest,
+  AppendResult,
+  EventStore,
+  ExpectedVersion,
+  ReadAllOptions,
+  ReadStreamOptions,
+  WaitOptions,
+} from './port.ts';
+import { allRead, streamRead } from './read-options.ts';
+import { type PreparedRequest, prepareAppend } from './validate.ts';
+import { AppendSignal, waitUntilNew } from './wait.ts';
+
+export interface PostgresEventStoreOptions {
+  /** postgres://user:password@host:port/database */
+  readonly url: string;
+  /** The schema holding the event tables; created when missing. */
+  readonly schema?: string;
+  readonly logger?: Logger;
+  readonly upcasters?: Upcasters;
+  readonly poolSize?: number;
+  readonly connectTimeoutMs?: number;
+  /** Waiting readers re-check this often even without a NOTIFY (e.g. held back by a foreign transaction). */
+  readonly pollIntervalMs?: number;
+  /** Test seam: runs inside every append transaction just before COMMIT. */
+  readonly beforeCommit?: () => Promise<void>;
+}
+
+export const DEFAULT_POSTGRES_SCHEMA = 'eventstore';
+
+/** First key of every advisory lock we take, so ours never collide with another application's. */
+const LOCK_CLASS = 0x74617276;
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+const migrations = (s: string): readonly string[] => [
+  `CREATE TABLE ${s}.events (
+     position bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+     transaction_id xid8 NOT NULL DEFAULT pg_current_xact_id(),
+     event_id uuid NOT NULL UNIQUE,
+     stream text NOT NULL,
+     stream_version integer NOT NULL,
+     type text NOT NULL,
+     data json NOT NULL,
+     metadata json NOT NULL,
+     recorded_at timestamptz NOT NULL DEFAULT now(),
+     UNIQUE (stream, stream_version)
+   );
+   CREATE INDEX events_global_order ON ${s}.events (transaction_id, position);`,
+];
+
+// json stays text (we parse and check it ourselves), timestamps stay as PostgreSQL wrote them.
+const RAW_TEXT_TYPES = new Set([114, 3802]);
+const types = {
+  getTypeParser: (oid: number, format?: string) =>
+    RAW_TEXT_TYPES.has(oid)
+      ? (value: string) => value
+      : pg.types.getTypeParser(oid, format as 'text' | undefined),
+};
+
+// Output names differ from the column names: ORDER BY would otherwise sort by the text casts.
+const COLUMNS = `transaction_id::text AS tx, position::text AS pos, event_id::text AS id, stream, stream_version, type,
+  data, metadata, to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS recorded`;
+type Row = [string, string, string, string, number, string, string, string, string];
+type LookupRow = [string | null, string, string | null, string | null, number | null, string | null];
+type InsertedRow = [string, string];
+
+const toStoredRow = (row: Row): StoredRow => ({
+  globalPosition: `${row[0]}:${row[1]}`,
+  sequence: Number(row[1]),
+  id: row[2],
+  stream: row[3],
+  streamVersion: row[4],
+  type: row[5],
+  data: row[6],
+  metadata: row[7],
+  recordedAt: row[8],
+});
+
+const POSITION = /^([0-9]{1,20}):([0-9]{1,19})$/;
+/**
+ * The reading horizon H: every transaction below H that ever wrote events has finished, so any
+ * statement that starts after this one sees all of their events. H is the snapshot's xmax, lowered
+ * to the oldest event writer still running. Writers are recognised by the stream lock they take
+ * before they write, that is before they have a transaction id; their ids come from pg_locks (the
+ * lock on their own id) and from pg_stat_activity, which has the id a moment earlier. Both report
+ * 32 bits, widened here around xmax. pg_snapshot_xmin would be correct too, but it also waits for
+ * unrelated transactions anywhere in the cluster.
+ */
+const HORIZON = `
+  WITH snapshot AS (SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS xmax),
+  writers AS (
+    SELECT DISTINCT pid FROM pg_locks
+     WHERE locktype = 'advisory' AND classid = ${LOCK_CLASS}
+       AND database = (SELECT oid FROM pg_database WHERE datname = current_database())),
+  writer_xids AS (
+    SELECT l.transactionid::text::bigint AS xid FROM pg_locks l JOIN writers USING (pid)
+     WHERE l.locktype = 'transactionid' AND l.mode = 'ExclusiveLock' AND l.granted
+    UNION ALL
+    SELECT a.backend_xid::text::bigint FROM pg_stat_activity a JOIN writers USING (pid)
+     WHERE a.backend_xid IS NOT NULL)
+  SELECT least(xmax, min(xmax + (xid - xmax % 4294967296 + 6442450944) % 4294967296 - 2147483648))::text
+    FROM snapshot LEFT JOIN writer_xids ON true GROUP BY xmax`;
+
+export async function openPostgresEventStore(
+  options: PostgresEventStoreOptions,
+): Promise<PostgresEventStore> {
+  const store = new PostgresEventStore(options);
+  try {
+    await store.migrate();
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  return store;
+}
+
+export class PostgresEventStore implements EventStore {
+  readonly description: string;
+  readonly #location: string;
+  readonly #url: string;
+  readonly #schema: string;
+  readonly #table: string;
+  readonly #channel: string;
+  readonly #pool: pg.Pool;
+  readonly #logger: Logger;
+  readonly #upcasters: Upcasters;
+  readonly #pollIntervalMs: number;
+  readonly #beforeCommit: (() => Promise<void>) | undefined;
+  readonly #appended = new AppendSignal();
+  readonly #closing = new AbortController();
+  #listener: Promise<pg.Client> | undefined;
+
+  constructor(options: PostgresEventStoreOptions) {
+    const schema = options.schema ?? DEFAULT_POSTGRES_SCHEMA;
+    if (!SCHEMA_NAME.test(schema))
+      throw new RangeError(`PostgreSQL schema name '${schema}' must be lower case letters, digits and _`);
+    this.#url = options.url;
+    this.#location = redactUrl(options.url) ?? '<unparsable URL>';
+    this.#schema = schema;
+    this.#table = `"${schema}".events`;
+    this.#channel = `"${schema}_events"`;
+    this.description = `postgres ${this.#location} (schema ${schema})`;
+    this.#logger = options.logger ?? silentLogger;
+    this.#upcasters = options.upcasters ?? defaultUpcasters;
+    this.#pollIntervalMs = options.pollIntervalMs ?? 1_000;
+    this.#beforeCommit = options.beforeCommit;
+    this.#pool = new pg.Pool({
+      connectionString: options.url,
+      max: options.poolSize ?? 10,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+      types,
+    });
+    // An idle connection that dies (server restart) must not crash the process; the next query reconnects.
+    this.#pool.on('error', (error) =>
+      this.#logger.warn({ err: error.message }, 'event store connection lost'),
+    );
+  }
+
+  /** Creates or upgrades the schema; concurrent openers serialize on an advisory lock. */
+  async migrate(): Promise<void> {
+    await this.#transaction(async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK_CLASS, this.#schema]);
+      await client.query(`CREATE SCHEMA IF NOT EXISTS "${this.#schema}"`);
+      await client.query(
+        `CREATE TABLE IF NOT EXISTS "${this.#schema}".schema_migrations (
+           version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,
+      );
+      const { rows } = await client.query<{ version: number | null }>(
+        `SELECT max(version) AS version FROM "${this.#schema}".schema_migrations`,
+      );
+      const current = rows[0]?.version ?? 0;
+      const steps = migrations(`"${this.#schema}"`);
+      if (current > steps.length)
+        throw new StoreUnavailableError(
+          this.#location,
+          `schema "${this.#schema}" is at version ${current}, newer than this build knows (${steps.length}); upgrade telegram-archive`,
+        );
+      for (let version = current + 1; version <= steps.length; version++) {
+        await client.query(steps[version - 1]!);
+        await client.query(`INSERT INTO "${this.#schema}".schema_migrations (version) VALUES ($1)`, [
+          version,
+        ]);
+        this.#logger.info({ schema: this.#schema, version }, 'event store schema migrated');
+      }
+    });
+  }
+
+  async append(
+    stream: string,
+    events: readonly NewEvent[],
+    options: { expectedVersion?: ExpectedVersion } = {},
+  ): Promise<AppendResult> {
+    const [result] = await this.appendBatch([{ stream, events, expectedVersion: options.expectedVersion }]);
+    return result!;
+  }
+
+  async appendBatch(requests: readonly AppendRequest[]): Promise<AppendResult[]> {
+    this.#assertOpen();
+    const prepared = prepareAppend(requests, this.#upcasters);
+    if (prepared.length === 0) return [];
+    // A unique violation means a writer in another stream took the same id between our lookup and
+    // insert; the retry sees it and reports a duplicate or a conflict.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const results = await this.#appendOnce(prepared);
+        if (results.some((r) => r.events.some((e) => !e.duplicate))) this.#appended.notify();
+        return results;
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        if (attempt < 5 && (code === '23505' || code === '40001' || code === '40P01')) continue;
+        throw error;
+      }
+    }
+  }
+
+  /**
+   * Two round trips per append: (BEGIN, stream locks, lookup) and (INSERT, NOTIFY, COMMIT). Ids,
+   * stream names and types are validated, so they go into the SQL text as literals, and the rows
+   * travel as one dollar-quoted JSON document built from the already serialized payloads.
+   */
+  async #appendOnce(requests: readonly PreparedRequest[]): Promise<AppendResult[]> {
+    const streams = batchStreams(requests);
+    const locks = [...new Set(streams.map(lockKey))].sort((a, b) => a - b);
+    const streamList = `'{${streams.map((stream) => `"${stream}"`).join(',')}}'::text[]`;
+    const idList = `'{${batchIds(requests).join(',')}}'::uuid[]`;
+    return this.#withClient(async (client) => {
+      try {
+        // Writers of one stream queue on its lock, so the versions read here stay true until COMMIT.
+        const [, , lookup] = (await client.query({
+          text: `BEGIN;
+            SELECT pg_advisory_xact_lock(${LOCK_CLASS}, k) FROM unnest('{${locks.join(',')}}'::int[]) AS k;
+            SELECT event_id::text, stream, type, transaction_id::text || ':' || position, stream_version, NULL
+              FROM ${this.#table} WHERE event_id = ANY(${idList})
+            UNION ALL
+            SELECT NULL, s, NULL, NULL, (SELECT max(stream_version) FROM ${this.#table} WHERE stream = s), 'v'
+              FROM unnest(${streamList}) AS s`,
+          rowMode: 'array',
+        })) as unknown as pg.QueryArrayResult<LookupRow>[];
+        const existing = new Map<string, ExistingEvent>();
+        const versions = new Map<string, number>();
+        for (const [id, stream, type, position, version, kind] of lookup!.rows) {
+          if (kind === 'v') versions.set(stream, version ?? -1);
+          else
+            existing.set(id!, {
+              id: id!,
+              stream,
+              type: type!,
+              streamVersion: version!,
+              globalPosition: position!,
+            });
+        }
+        const plan: AppendPlan = planAppend(requests, existing, versions);
+        if (plan.rows.length === 0) {
+          await client.query('COMMIT');
+          return appendResults(plan, []);
+        }
+        const insert = this.#insertStatement(plan);
+        const finish = `NOTIFY ${this.#channel}; COMMIT`;
+        let inserted: InsertedRow[];
+        if (this.#beforeCommit) {
+          inserted = (await client.query<InsertedRow>({ text: insert, rowMode: 'array' })).rows;
+          await this.#beforeCommit();
+          await client.query(finish);
+        } else {
+          const [result] = (await client.query({
+            text: `${insert}; ${finish}`,
+            rowMode: 'array',
+          })) as unknown as pg.QueryArrayResult<InsertedRow>[];
+          inserted = result!.rows;
+        }
+        const byId = new Map<string, string>();
+        for (const [id, position] of inserted) byId.set(id, position);
+        return appendResults(
+          plan,
+          plan.rows.map((row) => byId.get(row.id)!),
+        );
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    });
+  }
+
+  #insertStatement(plan: AppendPlan): string {
+    const parts: string[] = new Array(plan.rows.length);
+    for (let i = 0; i < plan.rows.length; i++) {
+      const row = plan.rows[i]!;
+      parts[i] =
+        `{"i":"${row.id}","s":"${row.stream}","v":${row.streamVersion},"t":"${row.type}","d":${row.data},"m":${row.metadata}}`;
+    }
+    return `INSERT INTO ${this.#table} (event_id, stream, stream_version, type, data, metadata)
+      SELECT i, s, v, t, d, m
+        FROM json_to_recordset(${dollarQuoted(`[${parts.join(',')}]`)}::json)
+          AS x(i uuid, s text, v integer, t text, d json, m json)
+      RETURNING event_id::text, transaction_id::text || ':' || position`;
+  }
+
+  async readStream(stream: string, options?: ReadStreamOptions): Promise<StoredEvent[]> {
+    this.#assertOpen();
+    const { backwards, fromVersion, limit } = streamRead(stream, options);
+    const text = backwards
+      ? `SELECT ${COLUMNS} FROM ${this.#table} WHERE stream = $1 AND stream_version <= $2 ORDER BY stream_version DESC LIMIT $3`
+      : `SELECT ${COLUMNS} FROM ${this.#table} WHERE stream = $1 AND stream_version >= $2 ORDER BY stream_version LIMIT $3`;
+    const from = fromVersion ?? (backwards ? 2_147_483_647 : 0);
+    const rows = await this.#query<Row>(backwards ? 'back' : 'forward', text, [
+      stream,
+      Math.min(from, 2_147_483_647),
+      limit ?? null,
+    ]);
+    return this.#decode(rows);
+  }
+
+  async readAll(options?: ReadAllOptions): Promise<StoredEvent[]> {
+    this.#assertOpen();
+    const { after, limit, types, streamPrefix } = allRead(options);
+    if (limit === 0 || types?.length === 0) return [];
+    const [transaction, position] = this.#parsePosition(after);
+    // $4 is the horizon.
+    const values: unknown[] = [transaction, position, limit ?? null];
+    let where = '(transaction_id, position) > ($1::xid8, $2::bigint) AND transaction_id < $4::xid8';
+    let key = 'all';
+    if (types !== undefined) {
+      values.push(types);
+      where += ` AND type = ANY($${values.length + 1}::text[])`;
+      key += 't';
+    }
+    if (streamPrefix !== undefined) {
+      values.push(streamPrefix);
+      where += ` AND starts_with(stream, $${values.length + 1})`;
+      key += 'p';
+    }
+    const text = `SELECT ${COLUMNS} FROM ${this.#table} WHERE ${where} ORDER BY transaction_id, position LIMIT $3`;
+    const rows = await this.#queryBelowHorizon<Row>(key, text, (horizon) => [
+      ...values.slice(0, 3),
+      horizon,
+      ...values.slice(3),
+    ]);
+    return this.#decode(rows);
+  }
+
+  async headPosition(): Promise<GlobalPosition | undefined> {
+    this.#assertOpen();
+    const rows = await this.#queryBelowHorizon<[string]>(
+      'head',
+      `SELECT transaction_id::text || ':' || position AS head FROM ${this.#table} WHERE transaction_id < $1::xid8
+       ORDER BY transaction_id DESC, position DESC LIMIT 1`,
+      (horizon) => [horizon],
+    );
+    return rows[0]?.[0];
+  }
+
+  async waitForEvents(after: GlobalPosition | undefined, options: WaitOptions = {}): Promise<boolean> {
+    this.#assertOpen();
+    const [transaction, position] = this.#parsePosition(after);
+    const signal = options.signal
+      ? AbortSignal.any([options.signal, this.#closing.signal])
+      : this.#closing.signal;
+    if (signal.aborted) return false;
+    this.#listen();
+    return waitUntilNew({
+      hasNew: async () => {
+        if (this.#closing.signal.aborted) return false;
+        const rows = await this.#queryBelowHorizon<[number]>(
+          'has-new',
+          `SELECT 1 FROM ${this.#table}
+            WHERE (transaction_id, position) > ($1::xid8, $2::bigint) AND transaction_id < $3::xid8 LIMIT 1`,
+          (horizon) => [transaction, position, horizon],
+        );
+        return rows.length > 0;
+      },
+      subscribe: (wake) => this.#appended.subscribe(wake),
+      pollIntervalMs: this.#pollIntervalMs,
+      timeoutMs: options.timeoutMs,
+      signal,
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.#closing.signal.aborted) return;
+    this.#closing.abort();
+    const listener = this.#listener;
+    this.#listener = undefined;
+    await Promise.all([
+      listener?.then((client) => client.end()).catch(() => undefined),
+      this.#pool.end().catch(() => undefined),
+    ]);
+  }
+
+  /** One LISTEN connection per store, opened on the first wait and re-opened after a failure. */
+  #listen(): void {
+    if (this.#listener) return;
+    const client = new pg.Client({ connectionString: this.#url, types });
+    const ready = (async () => {
+      client.on('notification', () => this.#appended.notify());
+      client.on('error', (error) => {
+        this.#logger.warn({ err: error.message }, 'event store notification connection lost; polling');
+        if (this.#listener === ready) this.#listener = undefined;
+        client.end().catch(() => undefined);
+      });
+      await client.connect();
+      await client.query(`LISTEN ${this.#channel}`);
+      if (this.#closing.signal.aborted) await client.end();
+      return client;
+    })();
+    this.#listener = ready;
+    ready.catch((error) => {
+      this.#logger.warn({ err: (error as Error).message }, 'cannot listen for new events; polling');
+      if (this.#listener === ready) this.#listener = undefined;
+    });
+  }
+
+  #parsePosition(after: GlobalPosition | undefined): [string, string] {
+    if (after === undefined) return ['0', '0'];
+    const match = POSITION.exec(after);
+    if (!match)
+      throw new InvalidPositionError(
+        after,
+        'a PostgreSQL event store position, <transaction>:<position> like "812:42"',
+      );
+    return [match[1]!, match[2]!];
+  }
+
+  #decode(rows: Row[]): StoredEvent[] {
+    const out: StoredEvent[] = new Array(rows.length);
+    for (let i = 0; i < rows.length; i++) out[i] = decodeRow(toStoredRow(rows[i]!), this.#upcasters);
+    return out;
+  }
+
+  async #query<R extends unknown[]>(name: string, text: string, values: unknown[]): Promise<R[]> {
+    return this.#withClient(async (client) => {
+      const result = await client.query<R>({
+        name: `${this.#schema}.${name}`,
+        text,
+        values,
+        rowMode: 'array',
+      });
+      return result.rows;
+    });
+  }
+
+  /** Two statements, in this order: the horizon, then `text`, which limits itself to the horizon. */
+  async #queryBelowHorizon<R extends unknown[]>(
+    name: string,
+    text: string,
+    values: (horizon: string) => unknown[],
+  ): Promise<R[]> {
+    return this.#withClient(async (client) => {
+      const horizon = await client.query<[string]>({
+        name: `${this.#schema}.horizon`,
+        text: HORIZON,
+        rowMode: 'array',
+      });
+      const result = await client.query<R>({
+        name: `${this.#schema}.${name}`,
+        text,
+        values: values(horizon.rows[0]![0]),
+        rowMode: 'array',
+      });
+      return result.rows;
+    });
+  }
+
+  async #transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return this.#withClient(async (client) => {
+      await client.query('BEGIN');
+      try {
+        const result = await work(client);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    });
+  }
+
+  async #withClient<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.#pool.connect();
+    } catch (error) {
+      if (this.#closing.signal.aborted) throw new StoreClosedError(this.description);
+      throw this.#unavailable(error);
+    }
+    let broken: Error | undefined;
+    try {
+      return await work(client);
+    } catch (error) {
+      if (isConnectionFailure(error)) {
+        broken = error as Error;
+        throw this.#unavailable(error);
+      }
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  #unavailable(error: unknown): StoreUnavailableError {
+    const message = error instanceof Error ? error.message : String(error);
+    // node-pg messages do not carry the password, but a URL inside one would: never echo it.
+    return new StoreUnavailableError(this.#location, message.replaceAll(this.#url, this.#location));
+  }
+
+  #assertOpen(): void {
+    if (this.#closing.signal.aborted) throw new StoreClosedError(this.description);
+  }
+}
+
+/** A dollar-quoted literal needs no escaping; only its tag must not occur in the text. */
+function dollarQuoted(text: string): string {
+  let tag = '$ev$';
+  for (let n = 0; text.includes(tag); n++) tag = `$ev${n}$`;
+  return `${tag}${text}${tag}`;
+}
+
+/** 32-bit FNV-1a of the stream name: the second key of the stream's advisory lock. */
+function lockKey(stream: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < stream.length; i++) {
+    hash ^= stream.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash | 0;
+}
+
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'EAI_AGAIN',
+  'EPIPE',
+  '57P01',
+  '57P02',
+  '57P03',
+  '3D000',
+  '28000',
+  '28P01',
+]);
+
+function isConnectionFailure(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string') return CONNECTION_CODES.has(code) || code.startsWith('08');
+  const message = error instanceof Error ? error.message : '';
+  return /Connection terminated|connection timeout|timeout expired/i.test(message);
+}
