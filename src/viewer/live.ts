@@ -19,9 +19,14 @@ export interface ActivityNotice {
 
 export type ActivityListener = (notices: readonly ActivityNotice[]) => void;
 
+export interface LiveSubscription {
+  /** Resolves once every change applied from now on will reach the listener. */
+  readonly ready: Promise<void>;
+  close(): void;
+}
+
 export interface LiveFeed {
-  /** Returns the unsubscribe function. */
-  subscribe(listener: ActivityListener): () => void;
+  subscribe(listener: ActivityListener): LiveSubscription;
 }
 
 const KINDS: Readonly<Record<string, ActivityKind>> = {
@@ -79,7 +84,7 @@ export function liveFeedFrom(
         }
       };
       notifier.on('batch', onBatch);
-      return () => notifier.off('batch', onBatch);
+      return { ready: Promise.resolve(), close: () => notifier.off('batch', onBatch) };
     },
   };
 }

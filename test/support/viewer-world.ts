@@ -34,7 +34,7 @@ export const chatKey = (chat: PeerRef): string => `${ACCOUNT}.${chat.kind[0]}${c
 export const globalId = (type: string, key: string | number): string =>
   Buffer.from(`${type}:${key}`).toString('base64url');
 
-interface Pending {
+export interface Pending {
   readonly stream: string;
   readonly event: NewEvent;
 }

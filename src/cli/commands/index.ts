@@ -1,7 +1,8 @@
 // Every command of the telegram-archive binary. Only implemented commands belong here.
 import type { Command } from '../command.ts';
 import { configCommand } from './config.ts';
+import { serveCommand } from './serve.ts';
 import { versionCommand } from './version.ts';
 import { viewerCommand } from './viewer.ts';
 
-export const commands: readonly Command[] = [configCommand, versionCommand, viewerCommand];
+export const commands: readonly Command[] = [configCommand, serveCommand, versionCommand, viewerCommand];

@@ -1,9 +1,8 @@
 // Subscription: live changes, delivered over Server-Sent Events as the projector applies them.
 import { clearAllDataLoaders } from '@pothos/plugin-dataloader';
-import { Repeater } from 'graphql-yoga';
+import { activityStream } from '../../activity-stream.ts';
 import { ViewerNotFoundError } from '../../errors.ts';
 import { keyOf } from '../../ids.ts';
-import type { ActivityNotice } from '../../live.ts';
 import { builder } from '../builder.ts';
 import { ChatNode } from './chat.ts';
 import { ChatActivityRef } from './chat-activity.ts';
@@ -20,13 +19,7 @@ builder.subscriptionType({
         if (!(await ChatNode.getDataloader(context).load(chat))) {
           throw new ViewerNotFoundError('Chat', String(chatId));
         }
-        return new Repeater<ActivityNotice>(async (push, stop) => {
-          const unsubscribe = context.live.subscribe((notices) => {
-            for (const notice of notices) if (notice.chat === chat) void push(notice);
-          });
-          await stop;
-          unsubscribe();
-        });
+        return activityStream(context.live, chat);
       },
       resolve: (notice, _args, context) => {
         // The subscription keeps one context for its lifetime: drop what earlier events cached.
