@@ -22,6 +22,9 @@ export function runBin(
     });
     let stdout = '';
     let stderr = '';
+    // Decode across chunk boundaries: a multi-byte character may arrive split in two.
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);

@@ -1,8 +1,15 @@
 // Every command of the telegram-archive binary. Only implemented commands belong here.
 import type { Command } from '../command.ts';
 import { configCommand } from './config.ts';
+import { eventsCommand } from './events.ts';
 import { serveCommand } from './serve.ts';
 import { versionCommand } from './version.ts';
 import { viewerCommand } from './viewer.ts';
 
-export const commands: readonly Command[] = [configCommand, serveCommand, versionCommand, viewerCommand];
+export const commands: readonly Command[] = [
+  configCommand,
+  eventsCommand,
+  serveCommand,
+  versionCommand,
+  viewerCommand,
+];

@@ -1,0 +1,73 @@
+// The benchmark runner's logic: discovery, selection by name, judging against targets, the table.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from '@jest/globals';
+import { judge, loadScenarios, machine, ScenarioError, select, table } from '../../bench/run.ts';
+import type { Scenario } from '../../bench/scenario.ts';
+
+const scenario = (name: string): Scenario => ({
+  name,
+  description: name,
+  run: async () => ({ value: 1, unit: 'x' }),
+});
+
+describe('bench runner', () => {
+  it('finds the scenarios in bench/scenarios', async () => {
+    const names = (await loadScenarios()).map((s) => s.name);
+    expect(names).toEqual(expect.arrayContaining(['sqlite-append', 'sqlite-readall']));
+  });
+
+  it('refuses a scenario file without the three exports', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ta-bench-test-'));
+    try {
+      writeFileSync(join(dir, 'broken.ts'), "export const name = 'broken';\n");
+      await expect(loadScenarios(dir)).rejects.toThrow(
+        'bench/scenarios/broken.ts must export name, description and run()',
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('selects by name in the order given and names unknown ones with the choices', () => {
+    const all = [scenario('a'), scenario('b'), scenario('c')];
+    expect(select(all, []).map((s) => s.name)).toEqual(['a', 'b', 'c']);
+    expect(select(all, ['c', 'a']).map((s) => s.name)).toEqual(['c', 'a']);
+    expect(() => select(all, ['a', 'nope', 'zip'])).toThrow(ScenarioError);
+    expect(() => select(all, ['nope'])).toThrow("Unknown scenario 'nope'. Available: a, b, c");
+  });
+
+  it('judges against targets in either direction, and never passes a skipped scenario', () => {
+    expect(judge('t', { value: 120, unit: 'ev/s', target: 100 }).status).toBe('pass');
+    expect(judge('t', { value: 99, unit: 'ev/s', target: 100 }).status).toBe('fail');
+    expect(judge('t', { value: 80, unit: 'ms', target: 100, better: 'lower' }).status).toBe('pass');
+    expect(judge('t', { value: 120, unit: 'ms', target: 100, better: 'lower' }).status).toBe('fail');
+    expect(judge('t', { value: 5, unit: 'MB' }).status).toBe('report');
+    expect(judge('t', { skipped: 'no database' })).toEqual({
+      name: 't',
+      status: 'skipped',
+      note: 'no database',
+    });
+  });
+
+  it('prints an aligned table with the result of each row', () => {
+    const text = table([
+      judge('sqlite-append', { value: 123456, unit: 'events/s', target: 100000 }),
+      judge('postgres-append', { skipped: 'set BENCH_DATABASE_URL' }),
+    ]);
+    const lines = text.split('\n');
+    expect(lines[0]).toMatch(/^scenario +value +unit +target +result$/);
+    expect(lines[2]).toMatch(/^sqlite-append +123,456 +events\/s +>= 100,000 +pass$/);
+    expect(lines[3]).toMatch(/^postgres-append +skipped: set BENCH_DATABASE_URL$/);
+    expect(lines[2]!.indexOf('events/s')).toBe(lines[0]!.indexOf('unit'));
+  });
+
+  it('describes the machine', () => {
+    expect(machine()).toMatchObject({
+      cores: expect.any(Number),
+      memoryMb: expect.any(Number),
+      node: process.version,
+    });
+  });
+});
