@@ -2,6 +2,7 @@
 // SSE subscriptions, query limits and masked errors. Tests call app.fetch directly; `serve` and
 // `run` put it behind a Node HTTP server (listen.ts).
 import { randomUUID } from 'node:crypto';
+import type { SqlEntityManager } from '@mikro-orm/sqlite';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { Media, MessageMedia } from '../../projections/index.ts';
 import type { EventStore } from '../eventstore/port.ts';
@@ -15,6 +16,7 @@ import { DEFAULT_LIMITS, type QueryLimits, useQueryLimits } from './http/limits.
 import { useMediaRoute } from './http/media-plugin.ts';
 import type { MediaLookup } from './http/media-route.ts';
 import type { LiveFeed } from './live.ts';
+import { type MediaRow, type MessageMediaRow, selectRows } from './queries/rows.ts';
 import { schema } from './schema/index.ts';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -95,10 +97,14 @@ export function createViewerApp(deps: ViewerDependencies, settings: ViewerSettin
 
 function readModelMediaLookup(readModel: ReadModelSource): MediaLookup {
   return async (sha256) => {
-    const em = (await readModel()).orm.em.fork();
-    const media = await em.findOne(Media, { sha256 });
+    const em = (await readModel()).orm.em.fork() as SqlEntityManager;
+    const [media] = await selectRows<MediaRow, Media>(em, Media, { where: { sha256 }, limit: 1 });
     if (!media) return undefined;
-    const link = await em.findOne(MessageMedia, { media: sha256 }, { orderBy: { downloadedAt: 'asc' } });
+    const [link] = await selectRows<MessageMediaRow, MessageMedia>(em, MessageMedia, {
+      where: { media: sha256 },
+      orderBy: { downloadedAt: 'asc' },
+      limit: 1,
+    });
     return {
       sha256: media.sha256,
       extension: media.extension,

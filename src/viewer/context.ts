@@ -4,6 +4,7 @@ import type { SqlEntityManager } from '@mikro-orm/sqlite';
 import type { ReadModelCopy } from '../../projections/db/open.ts';
 import type { EventStore } from '../eventstore/port.ts';
 import type { LiveFeed } from './live.ts';
+import { type SqlReader, sqlReader } from './queries/sql.ts';
 
 /** The copy to serve right now: a rebuild switches copies while the viewer keeps running. */
 export type ReadModelSource = () => ReadModelCopy | Promise<ReadModelCopy>;
@@ -12,6 +13,8 @@ export interface ViewerContext {
   readonly copy: ReadModelCopy;
   /** A fork of the copy's entity manager, private to this request. */
   readonly em: SqlEntityManager;
+  /** Hand-written SELECTs on the same copy, for the hot paths. */
+  readonly sql: SqlReader;
   /** Only reading is needed: the viewer never writes events. */
   readonly events: Pick<EventStore, 'readStream'>;
   readonly live: LiveFeed;
@@ -23,5 +26,5 @@ export async function createContext(
   live: LiveFeed,
 ): Promise<ViewerContext> {
   const copy = await source();
-  return { copy, em: copy.orm.em.fork() as SqlEntityManager, events, live };
+  return { copy, em: copy.orm.em.fork() as SqlEntityManager, sql: sqlReader(copy), events, live };
 }

@@ -1,14 +1,19 @@
 // ArchiveStats: totals over the whole archive, how far the read model has caught up with the event
 // log, and the busiest chats.
-import { Checkpoint } from '../../../../projections/index.ts';
-import { loadBusiestChats } from '../../data/busiest-chats.ts';
-import type { ArchiveTotals } from '../../data/stats.ts';
+
 import { ViewerInputError } from '../../errors.ts';
+import { loadBusiestChats } from '../../queries/busiest-chats.ts';
+import type { CheckpointRow } from '../../queries/rows.ts';
+import type { SqlReader } from '../../queries/sql.ts';
+import type { ArchiveTotals } from '../../queries/stats.ts';
 import { builder } from '../builder.ts';
 import { ChatStatsRef } from './chat-stats.ts';
 import { DateTimeScalar } from './date-time.ts';
 
 const MAX_BUSIEST = 200;
+
+const checkpoints = (sql: SqlReader) =>
+  sql.rows<CheckpointRow>('checkpoints', `select * from ${sql.table('checkpoints')}`, []);
 
 export const ArchiveStatsRef = builder.objectRef<ArchiveTotals>('ArchiveStats').implement({
   fields: (t) => ({
@@ -24,15 +29,15 @@ export const ArchiveStatsRef = builder.objectRef<ArchiveTotals>('ArchiveStats').
     reactionCount: t.exposeInt('reactions'),
     eventsApplied: t.float({
       description: 'Events the read model has applied',
-      resolve: async (_s, _args, { em }) =>
-        Math.max(0, ...(await em.find(Checkpoint, {})).map((checkpoint) => Number(checkpoint.eventCount))),
+      resolve: async (_s, _args, { sql }) =>
+        Math.max(0, ...(await checkpoints(sql)).map((checkpoint) => Number(checkpoint.eventCount))),
     }),
     caughtUpTo: t.field({
       type: DateTimeScalar,
       nullable: true,
       description: 'When the newest applied event was recorded in the event log',
-      resolve: async (_s, _args, { em }) => {
-        const times = (await em.find(Checkpoint, {})).map((c) => c.lastRecordedAt?.getTime() ?? 0);
+      resolve: async (_s, _args, { sql }) => {
+        const times = (await checkpoints(sql)).map((c) => c.lastRecordedAt?.getTime() ?? 0);
         const newest = Math.max(0, ...times);
         return newest > 0 ? new Date(newest) : null;
       },
@@ -42,14 +47,14 @@ export const ArchiveStatsRef = builder.objectRef<ArchiveTotals>('ArchiveStats').
       args: { limit: t.arg.int({ required: false, defaultValue: 10 }) },
       complexity: (args) => ({ field: 10, multiplier: args.limit ?? 10 }),
       description: 'Chats with the most archived messages',
-      resolve: (_s, { limit }, { em }) => {
+      resolve: (_s, { limit }, { sql }) => {
         const n = limit ?? 10;
         if (n < 0 || n > MAX_BUSIEST) {
           throw new ViewerInputError(`'limit' must be between 0 and ${MAX_BUSIEST}, got ${n}`, {
             argument: 'limit',
           });
         }
-        return loadBusiestChats(em, n);
+        return loadBusiestChats(sql, n);
       },
     }),
   }),

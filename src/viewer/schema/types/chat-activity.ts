@@ -1,7 +1,7 @@
 // ChatActivity: one change to a message, pushed to subscribers once the read model shows it.
 
-import { chatMessageKey, loadMessagesByChatKey } from '../../data/messages-by-key.ts';
 import type { ActivityNotice } from '../../live.ts';
+import { chatMessageKey, loadMessagesByChatKey } from '../../queries/messages-by-key.ts';
 import { builder } from '../builder.ts';
 import { ActivityKindEnum } from './activity-kind.ts';
 import { DateTimeScalar } from './date-time.ts';
@@ -15,7 +15,7 @@ export const ChatActivityRef = builder.objectRef<ActivityNotice>('ChatActivity')
       type: MessageNode,
       nullable: true,
       description: 'The message as the read model shows it now',
-      load: (keys: string[], { em }) => loadMessagesByChatKey(em, keys),
+      load: (keys: string[], { sql }) => loadMessagesByChatKey(sql, keys),
       resolve: (n) => chatMessageKey(n.chat, n.messageId),
     }),
     eventId: t.exposeString('eventId', { description: 'The event that caused the change' }),

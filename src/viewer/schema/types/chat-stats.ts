@@ -1,11 +1,11 @@
 // ChatStats: counts over one chat's messages, computed for a whole page of chats in one query.
-import { type ChatStatsRow, loadChatStats } from '../../data/stats.ts';
+import { type ChatStatsRow, loadChatStats } from '../../queries/stats.ts';
 import { builder } from '../builder.ts';
 import { ChatNode } from './chat.ts';
 import { DateTimeScalar } from './date-time.ts';
 
 export const ChatStatsRef = builder.loadableObjectRef<ChatStatsRow, string>('ChatStats', {
-  load: (chats: string[], { em }) => loadChatStats(em, chats),
+  load: (chats: string[], { sql }) => loadChatStats(sql, chats),
 });
 
 ChatStatsRef.implement({

@@ -1,9 +1,5 @@
 // Chat: a conversation as last observed, its counts, and its messages, optionally "as of" a moment.
 import { type ResolveCursorConnectionArgs, resolveCursorConnection } from '@pothos/plugin-relay';
-import { Chat } from '../../../../projections/index.ts';
-import { loadMessagePage } from '../../data/message-page.ts';
-import type { MessageView } from '../../data/message-view.ts';
-import { chatMessageKey, loadMessagesByChatKey } from '../../data/messages-by-key.ts';
 import {
   DEFAULT_PAGE_SIZE,
   decodeCursor,
@@ -12,6 +8,11 @@ import {
   pageComplexity,
   validatePageArgs,
 } from '../../pagination.ts';
+import { loadMessagePage } from '../../queries/message-page.ts';
+import type { MessageView } from '../../queries/message-view.ts';
+import { chatMessageKey, loadMessagesByChatKey } from '../../queries/messages-by-key.ts';
+import type { ChatRow } from '../../queries/rows.ts';
+import { rowsWithKeys } from '../../queries/sql.ts';
 import { builder } from '../builder.ts';
 import { ChatStatsRef } from './chat-stats.ts';
 import { ChatTypeEnum } from './chat-type.ts';
@@ -19,9 +20,9 @@ import { DateTimeScalar } from './date-time.ts';
 import { MessageNode } from './message.ts';
 import { MessageFilterInput, parseMessageFilter } from './message-filter.ts';
 
-export const ChatNode = builder.loadableNodeRef<Chat, string>('Chat', {
+export const ChatNode = builder.loadableNodeRef<ChatRow, string>('Chat', {
   id: { resolve: (chat) => chat.id },
-  load: (ids: string[], { em }) => em.find(Chat, { id: { $in: ids } }),
+  load: (ids: string[], { sql }) => rowsWithKeys<ChatRow>(sql, 'chats', 'id', ids),
   sort: (chat) => chat.id,
 });
 
@@ -65,7 +66,7 @@ ChatNode.implement({
       type: MessageNode,
       nullable: true,
       description: 'The newest message (deleted or not)',
-      load: (keys: string[], { em }) => loadMessagesByChatKey(em, keys),
+      load: (keys: string[], { sql }) => loadMessagesByChatKey(sql, keys),
       resolve: (chat) => (chat.lastMessageId == null ? null : chatMessageKey(chat.id, chat.lastMessageId)),
     }),
     stats: t.field({
@@ -85,7 +86,7 @@ ChatNode.implement({
           asOf: t.arg({ type: DateTimeScalar, required: false }),
         },
         complexity: (args) => pageComplexity(args),
-        resolve: (chat, args, { em }) => {
+        resolve: (chat, args, { sql }) => {
           validatePageArgs(args);
           const filter = parseMessageFilter(args.filter);
           const asOf = args.asOf ?? undefined;
@@ -102,7 +103,7 @@ ChatNode.implement({
             },
             ({ limit, inverted }: ResolveCursorConnectionArgs) =>
               loadMessagePage(
-                em,
+                sql,
                 chat.id,
                 filter,
                 { olderThan, newerThan, limit, oldestFirst: inverted },

@@ -1,11 +1,11 @@
 // Deletion: when and how the archive learned that a message was deleted from Telegram.
-import type { Message } from '../../../../projections/index.ts';
+import type { MessageRow } from '../../queries/rows.ts';
 import { builder } from '../builder.ts';
 import { DateTimeScalar } from './date-time.ts';
 import { DeletionMatchEnum } from './deletion-match.ts';
 import { EventSourceEnum } from './event-source.ts';
 
-export const DeletionRef = builder.objectRef<Message>('Deletion').implement({
+export const DeletionRef = builder.objectRef<MessageRow>('Deletion').implement({
   description: 'The provenance of a deletion: the message itself stays in the archive',
   fields: (t) => ({
     deletedAt: t.field({

@@ -1,14 +1,18 @@
 // MediaFile: a downloaded file, stored once per content hash and served at /media/<sha256>.
-import { Media } from '../../../../projections/index.ts';
+
 import { MEDIA_PREFIX } from '../../http/media-route.ts';
+import type { MediaRow } from '../../queries/rows.ts';
+import { rowsWithKeys } from '../../queries/sql.ts';
 import { builder } from '../builder.ts';
 import { DateTimeScalar } from './date-time.ts';
 
-export const MediaFileRef = builder.loadableObject(Media, {
-  name: 'MediaFile',
-  description: 'File bytes the archive holds; identical files are stored once',
-  load: (hashes: string[], { em }) => em.find(Media, { sha256: { $in: hashes } }),
+export const MediaFileRef = builder.loadableObjectRef<MediaRow, string>('MediaFile', {
+  load: (hashes: string[], { sql }) => rowsWithKeys<MediaRow>(sql, 'media', 'sha256', hashes),
   sort: (media) => media.sha256,
+});
+
+MediaFileRef.implement({
+  description: 'File bytes the archive holds; identical files are stored once',
   fields: (t) => ({
     sha256: t.exposeString('sha256'),
     url: t.string({

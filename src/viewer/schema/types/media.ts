@@ -1,6 +1,6 @@
 // Media: the attachment a message carries as Telegram described it, and the file when downloaded.
-import type { Message } from '../../../../projections/index.ts';
 import type { MediaDescriptor } from '../../../events/payloads.ts';
+import type { MessageRow } from '../../queries/rows.ts';
 import { builder } from '../builder.ts';
 import { JsonScalar } from './json.ts';
 import { MediaFileRef } from './media-file.ts';
@@ -16,7 +16,8 @@ export interface MediaShape {
  * The attachment `descriptor` of a message (current or an older version). The downloaded file is
  * the message's file only when it is the same Telegram file; an older attachment's bytes are not linked.
  */
-export function mediaShape(descriptor: MediaDescriptor, row: Message): MediaShape {
+export function mediaShape(descriptor: MediaDescriptor, row: MessageRow | undefined): MediaShape {
+  if (!row) return { descriptor, sha256: null, skipReason: null };
   const same = descriptor.fileId === undefined || descriptor.fileId === row.media?.fileId;
   return {
     descriptor,

@@ -1,9 +1,9 @@
 // MessageFilter: which of a chat's messages to list. Contradictory combinations are rejected with
 // BAD_USER_INPUT rather than silently answered with nothing.
 
-import type { MessageFilter } from '../../data/message-page.ts';
 import { ViewerInputError } from '../../errors.ts';
 import { decodeGlobalId } from '../../ids.ts';
+import type { MessageFilter } from '../../queries/message-page.ts';
 import { builder } from '../builder.ts';
 import { DateTimeScalar } from './date-time.ts';
 import { MediaKindEnum } from './media-kind.ts';

@@ -3,13 +3,14 @@
 // provenance, and the raw events behind it all.
 import { createContextCache } from '@pothos/core';
 import DataLoader from 'dataloader';
-import { Message, MessageVersion } from '../../../../projections/index.ts';
 import { parsePeerKey, streams } from '../../../events/peers.ts';
 import type { ViewerContext } from '../../context.ts';
-import { contentOf, deletedAt, type MessageView } from '../../data/message-view.ts';
-import { momentKey } from '../../data/moment-keys.ts';
-import { loadPinnedAsOf } from '../../data/pins.ts';
-import { loadReactions } from '../../data/reactions.ts';
+import { contentOf, deletedAt, type MessageView } from '../../queries/message-view.ts';
+import { momentKey } from '../../queries/moment-keys.ts';
+import { loadPinnedAsOf } from '../../queries/pins.ts';
+import { loadReactions } from '../../queries/reactions.ts';
+import type { MessageRow, VersionRow } from '../../queries/rows.ts';
+import { rowsWithKeys } from '../../queries/sql.ts';
 import { builder } from '../builder.ts';
 import { ArchiveEventRef } from './archive-event.ts';
 import { ChatNode } from './chat.ts';
@@ -26,8 +27,8 @@ import { ServiceActionRef } from './service-action.ts';
 
 export const MessageNode = builder.loadableNodeRef<MessageView, string>('Message', {
   id: { resolve: (view) => view.row.id },
-  load: async (ids: string[], { em }) =>
-    (await em.find(Message, { id: { $in: ids.map(Number) } })).map((row) => ({ row })),
+  load: async (ids: string[], { sql }) =>
+    (await rowsWithKeys<MessageRow>(sql, 'messages', 'id', ids.map(Number))).map((row) => ({ row })),
   sort: (view) => String(view.row.id),
 });
 
@@ -38,7 +39,7 @@ MessageNode.implement({
       description: "Telegram's message id within the chat",
       resolve: (v) => v.row.messageId,
     }),
-    chat: t.field({ type: ChatNode, resolve: (v) => v.row.chat.id }),
+    chat: t.field({ type: ChatNode, resolve: (v) => v.row.chat }),
     date: t.field({
       type: DateTimeScalar,
       nullable: true,
@@ -126,21 +127,19 @@ MessageNode.implement({
     reactions: t.loadableList({
       type: ReactionRef,
       description: 'Reaction counts, most frequent first (at asOf: the snapshot in force then)',
-      load: (keys: string[], { em }) => loadReactions(em, keys),
+      load: (keys: string[], { sql }) => loadReactions(sql, keys),
       resolve: (v) => momentKey(v.row.id, v.asOf),
     }),
     reactionCount: t.int({
       description: 'Current total of all reactions',
       resolve: (v) => v.row.reactionsTotal,
     }),
-    versions: t.loadableGroup({
-      type: MessageVersionRef,
+    versions: t.field({
+      type: [MessageVersionRef],
       description: 'Every version of the content, oldest first, with its validity interval',
       complexity: { field: 2, multiplier: 5 },
-      load: (pks: number[], { em }) =>
-        em.find(MessageVersion, { message: { $in: pks } }, { orderBy: { message: 'asc', versionNo: 'asc' } }),
-      group: (version) => version.message.id,
-      resolve: (v) => v.row.id,
+      resolve: async (v, _args, context) =>
+        (await versionsOf(context).load(v.row.id)).map((version) => ({ version, row: v.row })),
     }),
     events: t.field({
       type: [ArchiveEventRef],
@@ -155,8 +154,25 @@ MessageNode.implement({
   }),
 });
 
+/** All versions of a page of messages in one query, oldest first per message. */
+const versionsOf = createContextCache(
+  ({ sql }: ViewerContext) =>
+    new DataLoader<number, VersionRow[]>(async (pks) => {
+      const rows = await rowsWithKeys<VersionRow>(
+        sql,
+        'messageVersions',
+        'message_pk',
+        pks,
+        'message_pk, version_no',
+      );
+      const byMessage = new Map<number, VersionRow[]>();
+      for (const row of rows) byMessage.set(row.message, [...(byMessage.get(row.message) ?? []), row]);
+      return pks.map((pk) => byMessage.get(pk) ?? []);
+    }),
+);
+
 const pinnedAsOf = createContextCache(
-  ({ em }: ViewerContext) => new DataLoader<string, boolean>((keys) => loadPinnedAsOf(em, keys)),
+  ({ sql }: ViewerContext) => new DataLoader<string, boolean>((keys) => loadPinnedAsOf(sql, keys)),
 );
 
 function editCount(view: MessageView): number {

@@ -1,11 +1,6 @@
 // Query: the entry points into the archive. Lists are cursor connections of at most 200 items;
 // a lookup by an id that names nothing is a NOT_FOUND error, a malformed id a BAD_USER_INPUT.
 import { type ResolveCursorConnectionArgs, resolveCursorConnection } from '@pothos/plugin-relay';
-import type { Chat, User } from '../../../../projections/index.ts';
-import { chatPosition, loadChatPage } from '../../data/chat-page.ts';
-import { MAX_SEARCH_PAGE, searchWindow } from '../../data/search.ts';
-import { loadArchiveTotals } from '../../data/stats.ts';
-import { loadUserPage } from '../../data/user-page.ts';
 import { ViewerInputError, ViewerNotFoundError } from '../../errors.ts';
 import { keyOf } from '../../ids.ts';
 import {
@@ -16,6 +11,11 @@ import {
   pageComplexity,
   validatePageArgs,
 } from '../../pagination.ts';
+import { chatPosition, loadChatPage } from '../../queries/chat-page.ts';
+import type { ChatRow, UserRow } from '../../queries/rows.ts';
+import { MAX_SEARCH_PAGE, searchWindow } from '../../queries/search.ts';
+import { loadArchiveTotals } from '../../queries/stats.ts';
+import { loadUserPage } from '../../queries/user-page.ts';
 import { builder } from '../builder.ts';
 import { ArchiveStatsRef } from './archive-stats.ts';
 import { ChatNode } from './chat.ts';
@@ -50,7 +50,7 @@ builder.queryType({
               args,
               defaultSize: DEFAULT_PAGE_SIZE,
               maxSize: MAX_PAGE_SIZE,
-              toCursor: (chat: Chat) => {
+              toCursor: (chat: ChatRow) => {
                 const p = chatPosition(chat);
                 return encodeCursor('chat', [p.lastMessageMs ?? -1, p.id]);
               },
@@ -110,7 +110,7 @@ builder.queryType({
               args,
               defaultSize: DEFAULT_PAGE_SIZE,
               maxSize: MAX_PAGE_SIZE,
-              toCursor: (user: User) => encodeCursor('user', [user.id]),
+              toCursor: (user: UserRow) => encodeCursor('user', [user.id]),
             },
             ({ limit, inverted }: ResolveCursorConnectionArgs) =>
               loadUserPage(em, args.filter?.search ?? undefined, {
@@ -182,7 +182,7 @@ builder.queryType({
       type: ArchiveStatsRef,
       complexity: 50,
       description: 'Totals over the whole archive',
-      resolve: (_root, _args, { em }) => loadArchiveTotals(em),
+      resolve: (_root, _args, { sql }) => loadArchiveTotals(sql),
     }),
   }),
 });

@@ -1,7 +1,7 @@
 // ReplyTo: the message a message answers, in this chat or another one.
 
-import type { MessageView } from '../../data/message-view.ts';
-import { chatMessageKey, loadMessagesByChatKey } from '../../data/messages-by-key.ts';
+import type { MessageView } from '../../queries/message-view.ts';
+import { chatMessageKey, loadMessagesByChatKey } from '../../queries/messages-by-key.ts';
 import { builder } from '../builder.ts';
 import { MessageNode } from './message.ts';
 
@@ -23,10 +23,10 @@ export const ReplyToRef = builder.objectRef<MessageView>('ReplyTo').implement({
       type: MessageNode,
       nullable: true,
       description: 'The replied-to message, when the archive has it',
-      load: (keys: string[], { em }) => loadMessagesByChatKey(em, keys),
+      load: (keys: string[], { sql }) => loadMessagesByChatKey(sql, keys),
       resolve: ({ row }) => {
         if (row.replyToMessageId == null) return null;
-        const chat = row.replyToPeer ? `${row.account}.${row.replyToPeer}` : row.chat.id;
+        const chat = row.replyToPeer ? `${row.account}.${row.replyToPeer}` : row.chat;
         return chatMessageKey(chat, row.replyToMessageId);
       },
     }),

@@ -1,5 +1,5 @@
 // SearchHit: one message matching a search, its rank and the highlighted excerpt.
-import type { RankedHit } from '../../data/search.ts';
+import type { RankedHit } from '../../queries/search.ts';
 import { builder } from '../builder.ts';
 import { ChatNode } from './chat.ts';
 import { MessageNode } from './message.ts';

@@ -1,5 +1,6 @@
 // Sender: who wrote a message or whom a forward came from: a user, or a chat posting as itself.
-import { Chat, User } from '../../../../projections/index.ts';
+import type { ChatRow, UserRow } from '../../queries/rows.ts';
+import { rowsWithKeys } from '../../queries/sql.ts';
 import { builder } from '../builder.ts';
 import { ChatNode } from './chat.ts';
 import { UserNode } from './user.ts';
@@ -11,7 +12,7 @@ export const SenderUnion = builder.loadableUnion('Sender', {
   // A thunk: chat.ts and this file import each other.
   types: () => [UserNode, ChatNode],
   description: 'A user, or a channel or group that posted under its own name',
-  load: async (keys: string[], { em }) => {
+  load: async (keys: string[], { sql }) => {
     const userKeys: string[] = [];
     const chatKeys: string[] = [];
     for (const key of keys) {
@@ -20,12 +21,12 @@ export const SenderUnion = builder.loadableUnion('Sender', {
       if (peer.startsWith('u')) userKeys.push(`${key.slice(0, dot)}.${peer.slice(1)}`);
       else chatKeys.push(key);
     }
-    const users = userKeys.length ? await em.find(User, { id: { $in: userKeys } }) : [];
-    const chats = chatKeys.length ? await em.find(Chat, { id: { $in: chatKeys } }) : [];
-    const found = new Map<string, User | Chat>();
+    const users = await rowsWithKeys<UserRow>(sql, 'users', 'id', userKeys);
+    const chats = await rowsWithKeys<ChatRow>(sql, 'chats', 'id', chatKeys);
+    const found = new Map<string, UserRow | ChatRow>();
     for (const user of users) found.set(senderKey(user.account, `u${user.userId}`), user);
     for (const chat of chats) found.set(chat.id, chat);
-    return keys.map((key) => found.get(key) ?? null) as (User | Chat)[];
+    return keys.map((key) => found.get(key) ?? null) as (UserRow | ChatRow)[];
   },
-  resolveType: (sender) => (sender instanceof User ? 'User' : 'Chat'),
+  resolveType: (sender) => ('userId' in sender ? 'User' : 'Chat'),
 });

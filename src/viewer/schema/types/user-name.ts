@@ -1,10 +1,9 @@
 // UserName: one name a user went by, and the interval the archive saw it in.
-import { UserName } from '../../../../projections/index.ts';
+import type { UserNameRow } from '../../queries/rows.ts';
 import { builder } from '../builder.ts';
 import { DateTimeScalar } from './date-time.ts';
 
-export const UserNameRef = builder.objectType(UserName, {
-  name: 'UserName',
+export const UserNameRef = builder.objectRef<UserNameRow>('UserName').implement({
   description: 'A name as observed, valid from validFrom until validTo (null: still current)',
   fields: (t) => ({
     firstName: t.string({ nullable: true, resolve: (n) => n.firstName ?? null }),

@@ -1,5 +1,6 @@
 // User: a person or bot the archive has seen, with every name it went by.
-import { User, UserName } from '../../../../projections/index.ts';
+import type { UserNameRow, UserRow } from '../../queries/rows.ts';
+import { rowsWithKeys } from '../../queries/sql.ts';
 import { builder } from '../builder.ts';
 import { DateTimeScalar } from './date-time.ts';
 import { UserNameRef } from './user-name.ts';
@@ -11,11 +12,13 @@ export const displayName = (u: {
 }): string | null =>
   [u.firstName, u.lastName].filter(Boolean).join(' ') || (u.username ? `@${u.username}` : null);
 
-export const UserNode = builder.loadableNode(User, {
-  name: 'User',
+export const UserNode = builder.loadableNodeRef<UserRow, string>('User', {
   id: { resolve: (user) => user.id },
-  load: (ids: string[], { em }) => em.find(User, { id: { $in: ids } }),
+  load: (ids: string[], { sql }) => rowsWithKeys<UserRow>(sql, 'users', 'id', ids),
   sort: (user) => user.id,
+});
+
+UserNode.implement({
   fields: (t) => ({
     userId: t.exposeString('userId', { description: "Telegram's user id" }),
     firstName: t.string({ nullable: true, resolve: (u) => u.firstName ?? null }),
@@ -33,9 +36,9 @@ export const UserNode = builder.loadableNode(User, {
     nameHistory: t.loadableGroup({
       type: UserNameRef,
       description: 'Every name the user went by, oldest first',
-      load: (ids: string[], { em }) =>
-        em.find(UserName, { user: { $in: ids } }, { orderBy: { user: 'asc', validFrom: 'asc' } }),
-      group: (name) => name.user.id,
+      load: (ids: string[], { sql }) =>
+        rowsWithKeys<UserNameRow>(sql, 'userNames', 'user_pk', ids, 'user_pk, valid_from'),
+      group: (name) => name.user,
       resolve: (user) => user.id,
     }),
   }),
