@@ -26,6 +26,8 @@ export interface CommandContext {
   readonly globals: GlobalOptions;
   readonly stdout: NodeJS.WritableStream;
   readonly stderr: NodeJS.WritableStream;
+  /** For interactive prompts (login). */
+  readonly stdin: NodeJS.ReadableStream;
   /** Aborted on SIGINT/SIGTERM: long-running commands stop intake, drain and return. */
   readonly signal: AbortSignal;
   /** Loads and validates the configuration (throws ConfigError); cached. */

@@ -111,7 +111,8 @@ export function createProgress(options: ProgressOptions): Progress {
     };
   };
 
-  const columns = () => (options.stream as { columns?: number }).columns ?? 80;
+  // A pseudo-terminal may report 0 columns.
+  const columns = () => (options.stream as { columns?: number }).columns || 80;
 
   const draw = (force: boolean) => {
     const t = now();

@@ -18,6 +18,8 @@ import { commandHelp, programHelp } from './help.ts';
 export interface CliIo {
   readonly stdout: NodeJS.WritableStream;
   readonly stderr: NodeJS.WritableStream;
+  /** Defaults to process.stdin. */
+  readonly stdin?: NodeJS.ReadableStream;
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly cwd?: string;
   readonly signal?: AbortSignal;
@@ -124,6 +126,7 @@ export async function runCli(
       globals,
       stdout: io.stdout,
       stderr: io.stderr,
+      stdin: io.stdin ?? process.stdin,
       signal: io.signal ?? new AbortController().signal,
       config: () => {
         loaded ??= loadConfig({

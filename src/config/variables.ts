@@ -54,6 +54,14 @@ export const variables = {
     parse: p.optional(p.url(['socks4:', 'socks5:'])),
     secret: true,
   }),
+  telegramTestServer: v({
+    name: 'TELEGRAM_TEST_SERVER',
+    group: 'Telegram',
+    description:
+      'Testing only: host:port of a fake Telegram server; every connection goes there instead of Telegram',
+    defaultText: '',
+    parse: p.optional(p.pattern(/^[^\s:]+:\d{1,5}$/, 'host:port')),
+  }),
   dataDir: v({
     name: 'DATA_DIR',
     group: 'Storage',

@@ -5,6 +5,7 @@ import { dirname } from 'node:path';
 import { ensureWritableDirectory } from '../config/directories.ts';
 import type { Config } from '../config/index.ts';
 import type { Logger } from '../log/logger.ts';
+import { openEventStoreDb } from './eventstoredb.ts';
 import type { EventStore } from './port.ts';
 import { openPostgresEventStore } from './postgres.ts';
 import { openSqliteEventStore } from './sqlite.ts';
@@ -21,7 +22,7 @@ export async function openEventStore(config: Config, logger: Logger): Promise<Ev
     case 'postgres':
       return openPostgresEventStore({ url: config.eventStoreLocation, logger: log });
     case 'eventstoredb':
-      throw new Error('EVENT_STORE=eventstoredb is not available in this build yet; use sqlite or postgres');
+      return openEventStoreDb({ url: config.eventStoreLocation, logger: log });
     default:
       throw new Error(`Unknown EVENT_STORE '${String(config.eventStore)}'`);
   }

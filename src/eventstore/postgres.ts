@@ -53,8 +53,9 @@ const LOCK_CLASS = 0x74617276;
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 const migrations = (s: string): readonly string[] => [
+  // The primary key is the global order itself; position alone needs no index of its own.
   `CREATE TABLE ${s}.events (
-     position bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+     position bigint GENERATED ALWAYS AS IDENTITY,
      transaction_id xid8 NOT NULL DEFAULT pg_current_xact_id(),
      event_id uuid NOT NULL UNIQUE,
      stream text NOT NULL,
@@ -63,9 +64,9 @@ const migrations = (s: string): readonly string[] => [
      data json NOT NULL,
      metadata json NOT NULL,
      recorded_at timestamptz NOT NULL DEFAULT now(),
-     UNIQUE (stream, stream_version)
-   );
-   CREATE INDEX events_global_order ON ${s}.events (transaction_id, position);`,
+     UNIQUE (stream, stream_version),
+     PRIMARY KEY (transaction_id, position)
+   );`,
 ];
 
 // json stays text (we parse and check it ourselves), timestamps stay as PostgreSQL wrote them.

@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { chunks, type GeneratedEvent, generateArchive, toAppendRequests } from '../../bench/generator.ts';
 import { openSqliteEventStore } from '../../src/eventstore/sqlite.ts';
 import { BIN, runBin } from '../support/cli.ts';
+import { createTestDatabase, describePostgres } from '../support/postgres.ts';
 import { waitFor } from '../support/wait.ts';
 
 const TOTAL = 1500;
@@ -231,5 +232,33 @@ describe('telegram-archive events', () => {
       child.kill('SIGINT');
     }
     expect(await exited).toBe(0);
+  });
+});
+
+describePostgres('telegram-archive events with PostgreSQL', () => {
+  let database: { url: string; drop: () => Promise<void> };
+  beforeAll(async () => {
+    database = await createTestDatabase('ta_events_cli');
+  });
+  afterAll(async () => {
+    await database.drop();
+  });
+
+  it('copies SQLite to PostgreSQL and back, verified, and reads the configured PostgreSQL store', async () => {
+    const source = join(dataDir, 'events.sqlite');
+    const there = await run(['copy', '--from', source, '--to', database.url, '--batch-size', '400']);
+    expect(there.stderr).toContain('Verified: 1,500 events, same ids, versions and order in both stores.');
+    expect(there.code).toBe(0);
+    const back = join(root, 'from-postgres', 'events.sqlite');
+    const again = await run(['copy', '--from', database.url, '--to', back]);
+    expect(again.stderr).toContain('Verified: 1,500 events');
+    expect(again.code).toBe(0);
+
+    const exported = await runBin(['events', 'export', '--jsonl', '-', '--data-dir', root], {
+      cwd: root,
+      env: { EVENT_STORE: 'postgres', EVENT_STORE_URL: database.url },
+    });
+    expect(exported.code).toBe(0);
+    expect(jsonLines(exported.stdout).map((e) => e.id)).toEqual(logIds);
   });
 });

@@ -21,10 +21,13 @@ import {
   toRequests,
 } from '../../src/cli/events/transfer.ts';
 import { CliFailure, runCli } from '../../src/cli/run-cli.ts';
-import type { StoredEvent } from '../../src/events/envelope.ts';
+import type { NewEvent, StoredEvent } from '../../src/events/envelope.ts';
 import { peer, streams } from '../../src/events/peers.ts';
 import { upcasters } from '../../src/events/upcasters.ts';
+import { StoreUnavailableError } from '../../src/eventstore/errors.ts';
+import { type EsdbClient, EventStoreDbEventStore } from '../../src/eventstore/eventstoredb.ts';
 import { MemoryEventStore } from '../../src/eventstore/memory.ts';
+import { FakeEsdbClient } from '../support/fake-esdb-client.ts';
 import { sampleEvent } from '../support/sample-events.ts';
 
 const archive = generateEvents({ seed: 'cli', totalEvents: 600 });
@@ -204,6 +207,43 @@ describe('transfer', () => {
     expect(second.written).toBe(archive.length - 200);
     expect(checkpoint).toBe((await source.readAll({ limit: 200 })).at(-1)!.globalPosition);
     expect(ids(await target.readAll())).toEqual(ids(await source.readAll()));
+  });
+
+  it('into EventStoreDB: an outage in the middle of a stream leaves part of it, the next run completes it', async () => {
+    const source = new MemoryEventStore();
+    const big = () => {
+      const e = sampleEvent('MessageCreated');
+      return { ...e, data: { ...e.data, text: 'ж'.repeat(250) } } as NewEvent;
+    };
+    const long = Array.from({ length: 6 }, big);
+    await source.append(s(1), long);
+    await source.append(s(2), [big()]);
+    const fake = new FakeEsdbClient();
+    let appends = 0;
+    const flaky: EsdbClient = {
+      readStream: fake.readStream.bind(fake),
+      readAll: fake.readAll.bind(fake),
+      subscribeToAll: fake.subscribeToAll.bind(fake),
+      dispose: fake.dispose,
+      appendToStream: async (name, events, options) => {
+        if (++appends === 2) throw Object.assign(new Error('14 UNAVAILABLE: connection reset'), { code: 14 });
+        return fake.appendToStream(name, events, options);
+      },
+    };
+    // The append size splits the six events of s(1) into several writes; the outage hits the second.
+    const target = new EventStoreDbEventStore({
+      url: 'esdb://127.0.0.1:2113',
+      client: flaky,
+      maxAppendBytes: 1500,
+    });
+    const first = await copyLog({ source, target, batchSize: 100 }).catch((e: Error) => e);
+    expect(first).toBeInstanceOf(StoreUnavailableError);
+    const partial = (await target.readStream(s(1))).length;
+    expect(partial).toBeGreaterThan(0);
+    expect(partial).toBeLessThan(6);
+    const second = await copyLog({ source, target, batchSize: 100 });
+    expect(second).toMatchObject({ complete: true, copied: 7, written: 7 - partial });
+    expect(await compareLogs(source, target, { until: second.last })).toEqual({ count: 7 });
   });
 
   it('honours a maximum per run', async () => {

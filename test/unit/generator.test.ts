@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
 import {
   chunks,
@@ -11,6 +13,7 @@ import { EVENT_TYPES, isEventType } from '../../src/events/catalogue.ts';
 import { DOWNLOADABLE_MEDIA, type MessageCreatedV1 } from '../../src/events/payloads.ts';
 import { parseStream, peerKey } from '../../src/events/peers.ts';
 import { MAX_EVENT_BYTES } from '../../src/eventstore/port.ts';
+import { type JsonSchema, validate } from '../support/json-schema.ts';
 
 const digest = (events: Iterable<GeneratedEvent>) => {
   const hash = createHash('sha256');
@@ -80,6 +83,24 @@ describe('archive generator', () => {
       }
     }
     expect(problems).toEqual([]);
+  });
+
+  it('produces payloads that validate against schema/events', () => {
+    const schemas = new Map<string, JsonSchema>();
+    const schemaOf = (type: string) => {
+      let schema = schemas.get(type);
+      if (!schema) {
+        const file = fileURLToPath(new URL(`../../schema/events/${type}.json`, import.meta.url));
+        schema = JSON.parse(readFileSync(file, 'utf8')) as JsonSchema;
+        schemas.set(type, schema);
+      }
+      return schema;
+    };
+    const problems = archive.flatMap((e) =>
+      validate(schemaOf(e.event.type), e.event.data).map((p) => `${e.event.type} ${e.event.id}: ${p}`),
+    );
+    expect(problems.slice(0, 10)).toEqual([]);
+    expect(schemas.size).toBe(EVENT_TYPES.length);
   });
 
   it('gives every event a unique UUIDv5 id, JSON-safe data and a size under the limit', () => {

@@ -1,15 +1,19 @@
 // Every command of the telegram-archive binary. Only implemented commands belong here.
 import type { Command } from '../command.ts';
+import { authCommand } from './auth.ts';
 import { configCommand } from './config.ts';
 import { eventsCommand } from './events.ts';
+import { listenCommand } from './listen.ts';
 import { serveCommand } from './serve.ts';
 import { versionCommand } from './version.ts';
 import { viewerCommand } from './viewer.ts';
 
 export const commands: readonly Command[] = [
+  authCommand,
+  listenCommand,
+  serveCommand,
   configCommand,
   eventsCommand,
-  serveCommand,
-  versionCommand,
   viewerCommand,
+  versionCommand,
 ];

@@ -9,8 +9,8 @@ import { CliFailure } from '../run-cli.ts';
 import { copyPair, defaultCheckpointPath, readCheckpoint, writeCheckpoint } from './checkpoint.ts';
 import { formatEventLine, toJsonLine } from './format.ts';
 import { checkJsonl, exportLog, readJsonl } from './jsonl.ts';
-import { parseStoreLocation, type StoreKind, StoreLocationError, sameLocation } from './location.ts';
-import { openStoreAt } from './open-store.ts';
+import { parseStoreLocation, StoreLocationError, sameLocation } from './location.ts';
+import { openConfiguredStore, openStoreAt } from './open-store.ts';
 import { appendPreserving, compareLogs, copyLog, iterateLog } from './transfer.ts';
 
 const INTERRUPTED = 130;
@@ -34,17 +34,13 @@ function required(context: CommandContext, name: string, helpFor: string): strin
   return value;
 }
 
-async function openConfigured(context: CommandContext): Promise<EventStore> {
-  const { config } = context.config();
-  const kind = config.eventStore as StoreKind;
-  const location = config.eventStoreLocation;
-  const where = kind === 'sqlite' ? { kind, location, display: location } : parseStoreLocation(location);
-  return openStoreAt({ ...where, kind }, context.logger(), 'target');
+function openConfigured(context: CommandContext): Promise<EventStore> {
+  return openConfiguredStore(context.config().config, context.logger());
 }
 
 const isTty = (stream: NodeJS.WritableStream) => Boolean((stream as { isTTY?: boolean }).isTTY);
 const columns = (stream: NodeJS.WritableStream) =>
-  isTty(stream) ? ((stream as { columns?: number }).columns ?? 120) : undefined;
+  isTty(stream) ? (stream as { columns?: number }).columns || 120 : undefined;
 
 function progressFor(context: CommandContext, label: string, total?: number, unit = 'events'): Progress {
   const tty = isTty(context.stderr);
@@ -220,10 +216,10 @@ export async function runCopy(context: CommandContext): Promise<number> {
     defaultCheckpointPath(context.config().config.dataDir, pair);
   const previous = context.options.restart === true ? undefined : readCheckpoint(checkpointPath, pair);
   const logger = context.logger();
-  const source = await openStoreAt(from, logger, 'source');
+  const source = await openStoreAt(from, context.config().config, logger, 'source');
   let target: EventStore | undefined;
   try {
-    target = await openStoreAt(to, logger, 'target');
+    target = await openStoreAt(to, context.config().config, logger, 'target');
     if (previous)
       context.stderr.write(
         `Resuming after ${formatCount(previous.copied)} events (checkpoint ${checkpointPath}).\n`,

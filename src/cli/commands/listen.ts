@@ -1,0 +1,56 @@
+// `telegram-archive listen`: follow the account live and record every change as events, catching up
+// on what was missed while it was down. Stops cleanly on Ctrl-C / SIGTERM.
+import { openEventStore } from '../../eventstore/index.ts';
+import { runListener, UpdateStateFileError } from '../../ingest/index.ts';
+import {
+  createTelegramGateway,
+  MissingCredentialsError,
+  NotAuthorizedError,
+  SessionFileError,
+} from '../../telegram/index.ts';
+import type { Command } from '../command.ts';
+import { CliFailure } from '../run-cli.ts';
+
+export const listenCommand: Command = {
+  name: 'listen',
+  summary: 'Record live updates: new messages, edits, deletions, reactions, pins, chat and user changes',
+  description:
+    'Connects with the session from `telegram-archive auth`, fetches what changed since the last run ' +
+    '(getDifference), then records updates as they arrive. Reconnects by itself; gaps too large to fetch ' +
+    'are recorded as GapDetected for the backfill. Ctrl-C or SIGTERM stops it after the queued updates ' +
+    'are recorded (within 10 s).',
+  examples: ['telegram-archive listen', 'telegram-archive listen --log-level debug'],
+  run: async (context) => {
+    const { config } = context.config();
+    const logger = context.logger();
+    if (!config.telegramApiId || !config.telegramApiHash)
+      throw new CliFailure(new MissingCredentialsError().message);
+    const store = await openEventStore(config, logger);
+    try {
+      const gateway = createTelegramGateway({ config, logger: logger.child({ component: 'telegram' }) });
+      const summary = await runListener({
+        gateway,
+        store,
+        dataDir: config.dataDir,
+        logger: logger.child({ component: 'listener' }),
+        signal: context.signal,
+        onReady: (account) =>
+          context.stderr.write(
+            `Listening as user ${account.userId}; Ctrl-C stops after recording what is queued.\n`,
+          ),
+      });
+      context.stderr.write(`Stopped. ${summary.appended} events recorded.\n`);
+      return 0;
+    } catch (error) {
+      if (
+        error instanceof NotAuthorizedError ||
+        error instanceof SessionFileError ||
+        error instanceof UpdateStateFileError
+      )
+        throw new CliFailure(error.message);
+      throw error;
+    } finally {
+      await store.close();
+    }
+  },
+};
