@@ -9,6 +9,7 @@ import {
   type Command,
   type CommandContext,
   type GlobalOptions,
+  type OptionSpec,
   type OptionValues,
   UsageError,
 } from './command.ts';
@@ -151,11 +152,33 @@ export async function runCli(
   }
 }
 
+/**
+ * Chat ids are negative numbers (-1001234567890); parseArgs would read `--chat -100…` as a flag.
+ * A negative number right after an option that takes a value is that option's value.
+ */
+function joinNegativeValues(
+  args: readonly string[],
+  options: Readonly<Record<string, OptionSpec>>,
+): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const token = args[i]!;
+    const next = args[i + 1];
+    const name = token.startsWith('--') ? token.slice(2) : undefined;
+    if (name && options[name]?.type === 'string' && next !== undefined && /^-\d+(\.\d+)?$/.test(next)) {
+      out.push(`${token}=${next}`);
+      i++;
+    } else out.push(token);
+  }
+  return out;
+}
+
 function parseCommandArgs(command: Command, rest: string[], helpPath: string) {
+  const options = { ...GLOBAL_OPTIONS, ...command.options };
   try {
     return parseArgs({
-      args: rest,
-      options: { ...GLOBAL_OPTIONS, ...command.options },
+      args: joinNegativeValues(rest, options),
+      options,
       strict: true,
       allowPositionals: Boolean(command.args),
     });

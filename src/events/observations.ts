@@ -6,6 +6,7 @@ import type { EventSource } from './envelope.ts';
 import type {
   ChatMigratedV1,
   ChatType,
+  DeletionMatch,
   IsoDate,
   MessageCreatedV1,
   ReactionCount,
@@ -61,6 +62,8 @@ export interface DeletionObservation {
   readonly kind: 'deletion';
   readonly chat?: PeerRef;
   readonly messageIds: readonly number[];
+  /** With a chat: how it is known; 'verify' when a backfill page proved the messages gone (default 'peer'). */
+  readonly matchedBy?: DeletionMatch;
   readonly meta: ObservationMeta;
 }
 

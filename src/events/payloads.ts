@@ -230,6 +230,12 @@ export interface DeletionUnresolvedV1 {
 
 export type BackfillMode = 'catch-up' | 'full' | 'verify' | 'range';
 
+/** Inclusive range of message ids. */
+export interface MessageIdRange {
+  readonly from: number;
+  readonly to: number;
+}
+
 export interface BackfillRunStartedV1 {
   readonly runId: string;
   readonly chat: PeerRef;
@@ -249,6 +255,15 @@ export interface BackfillRunCompletedV1 {
   readonly reason?: string;
   /** Where the next run continues (oldest message id not yet fetched). */
   readonly resumeFromMessageId?: number;
+  /** The chat's newest message id when the run started. */
+  readonly head?: number;
+  /**
+   * Every id range that this and all earlier runs walked completely, holes included, so that
+   * holes left by deleted messages are not walked again. Cumulative: the latest event suffices.
+   */
+  readonly walked?: readonly MessageIdRange[];
+  /** full/verify interrupted: what this pass (with the runs it resumed) has done; the next run of the same pass skips it. */
+  readonly passDone?: readonly MessageIdRange[];
 }
 
 export interface GapDetectedV1 {

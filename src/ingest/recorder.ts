@@ -1,6 +1,7 @@
 // The recorder turns observations into appended events: it finds each observation's stream, loads the
 // stream's state (cached), runs the decider, and appends what changed with the expected version,
 // deciding again when another writer got there first. Listener and backfiller both record through it.
+import type { EventType } from '../events/catalogue.ts';
 import type { NewEvent } from '../events/envelope.ts';
 import type { Observation, ObservationMeta } from '../events/observations.ts';
 import type { AccountLinkedV1, GapDetectedV1 } from '../events/payloads.ts';
@@ -60,6 +61,8 @@ type Step =
 export interface RecordOutcome {
   /** Events actually written (duplicates not counted). */
   readonly appended: number;
+  /** The same, by event type (a backfill reports created, edited and deleted messages). */
+  readonly written: Readonly<Partial<Record<EventType, number>>>;
   /** Ids of peerless deletions that matched no message. */
   readonly unresolved: readonly number[];
 }
@@ -129,8 +132,9 @@ export class Recorder {
   async record(observations: readonly Observation[]): Promise<RecordOutcome> {
     const unresolved: number[] = [];
     const steps = await this.stepsFor(observations, unresolved);
-    const appended = await this.run(steps);
-    return { appended, unresolved };
+    const written: Partial<Record<EventType, number>> = {};
+    const appended = await this.run(steps, written);
+    return { appended, unresolved, written };
   }
 
   async linkAccount(linked: AccountLinkedV1, meta: ObservationMeta): Promise<number> {
@@ -189,7 +193,9 @@ export class Recorder {
           if (observation.chat) {
             const chat = observation.chat;
             for (const id of observation.messageIds)
-              message(chat, id, (s) => decideDeletion(account, s, chat, id, 'peer', observation.meta));
+              message(chat, id, (s) =>
+                decideDeletion(account, s, chat, id, observation.matchedBy ?? 'peer', observation.meta),
+              );
             break;
           }
           const found = await this.options.locator.findChats(observation.messageIds);
@@ -246,7 +252,7 @@ export class Recorder {
   }
 
   /** Decides every step on its stream's evolving state and appends all of it in one batch. */
-  private async run(steps: readonly Step[]): Promise<number> {
+  private async run(steps: readonly Step[], written?: Partial<Record<EventType, number>>): Promise<number> {
     if (steps.length === 0) return 0;
     for (let attempt = 1; ; attempt++) {
       const states = await this.load(steps, attempt === 1);
@@ -275,6 +281,7 @@ export class Recorder {
       if (requests.length === 0) return 0;
       try {
         const results = await this.options.store.appendBatch(requests);
+        if (written) countWritten(requests, results, written);
         return this.remember(results, states);
       } catch (error) {
         if (!(error instanceof WrongExpectedVersionError) || attempt >= MAX_CONFLICT_RETRIES) throw error;
@@ -346,5 +353,20 @@ export class Recorder {
     this.cache.delete(stream);
     this.cache.set(stream, state);
     if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value!);
+  }
+}
+
+/** Adds the events an append actually wrote (not duplicates) to `written`, by type. */
+function countWritten(
+  requests: readonly AppendRequest[],
+  results: readonly AppendResult[],
+  written: Partial<Record<EventType, number>>,
+): void {
+  for (const [r, result] of results.entries()) {
+    for (const [e, appended] of result.events.entries()) {
+      if (appended.duplicate) continue;
+      const type = requests[r]!.events[e]!.type;
+      written[type] = (written[type] ?? 0) + 1;
+    }
   }
 }

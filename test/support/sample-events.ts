@@ -144,6 +144,12 @@ export const completeSamples: { readonly [T in EventType]: Complete<EventPayload
     deleted: 1,
     reason: 'FLOOD_WAIT of 3600 s',
     resumeFromMessageId: 5,
+    head: 40,
+    walked: [
+      { from: 1, to: 3 },
+      { from: 6, to: 40 },
+    ],
+    passDone: [{ from: 6, to: 40 }],
   },
   GapDetected: {
     chat,

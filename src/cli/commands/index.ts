@@ -1,6 +1,7 @@
 // Every command of the telegram-archive binary. Only implemented commands belong here.
 import type { Command } from '../command.ts';
 import { authCommand } from './auth.ts';
+import { backfillCommand } from './backfill.ts';
 import { configCommand } from './config.ts';
 import { eventsCommand } from './events.ts';
 import { listenCommand } from './listen.ts';
@@ -11,6 +12,7 @@ import { viewerCommand } from './viewer.ts';
 export const commands: readonly Command[] = [
   authCommand,
   listenCommand,
+  backfillCommand,
   serveCommand,
   configCommand,
   eventsCommand,

@@ -49,8 +49,16 @@ function setup() {
 describe('Recorder', () => {
   it('appends a new message once and nothing for the same observation again', async () => {
     const { recorder, types } = setup();
-    expect(await recorder.record([message(alice, 5, 'hi')])).toEqual({ appended: 1, unresolved: [] });
-    expect(await recorder.record([message(alice, 5, 'hi')])).toEqual({ appended: 0, unresolved: [] });
+    expect(await recorder.record([message(alice, 5, 'hi')])).toEqual({
+      appended: 1,
+      unresolved: [],
+      written: { MessageCreated: 1 },
+    });
+    expect(await recorder.record([message(alice, 5, 'hi')])).toEqual({
+      appended: 0,
+      unresolved: [],
+      written: {},
+    });
     await recorder.record([message(alice, 5, 'hi!', '2024-01-01T00:01:00.000Z')]);
     expect(await types(streams.message(ACCOUNT, alice, 5))).toEqual(['MessageCreated', 'MessageEdited']);
   });

@@ -1,0 +1,48 @@
+// The benchmark side of a fake Telegram running in a worker thread (see worker.ts).
+import { Worker } from 'node:worker_threads';
+import { silentLogger } from '../../src/log/logger.ts';
+import { createTelegramGateway, type TelegramGateway } from '../../src/telegram/index.ts';
+import type { recipes } from './recipes.ts';
+
+export interface FakeInWorker {
+  readonly info: Record<string, unknown>;
+  gateway(requestsPerSecond: number): TelegramGateway;
+  requestCounts(): Promise<Record<string, number>>;
+  close(): Promise<void>;
+}
+
+export async function startFakeInWorker(recipe: keyof typeof recipes): Promise<FakeInWorker> {
+  const worker = new Worker(new URL('./worker.ts', import.meta.url), { workerData: { recipe } });
+  const ready = await new Promise<{ address: string; session: string; info: Record<string, unknown> }>(
+    (resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    },
+  );
+  return {
+    info: ready.info,
+    gateway: (requestsPerSecond) =>
+      createTelegramGateway({
+        session: ready.session,
+        logger: silentLogger,
+        config: {
+          telegramApiId: 12345,
+          telegramApiHash: '0123456789abcdef0123456789abcdef',
+          telegramProxy: undefined,
+          telegramTestServer: ready.address,
+          sessionDir: '/nonexistent-session-dir',
+          requestsPerSecond,
+          maxFloodWaitSeconds: 60,
+        },
+      }),
+    requestCounts: () =>
+      new Promise((resolve) => {
+        worker.once('message', (m: { counts: Record<string, number> }) => resolve(m.counts));
+        worker.postMessage({ type: 'requests' });
+      }),
+    close: async () => {
+      worker.postMessage({ type: 'close' });
+      await new Promise((resolve) => worker.once('exit', resolve));
+    },
+  };
+}
