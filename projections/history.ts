@@ -1,5 +1,6 @@
 // "The chat as of time T": each message's version that was current at T, leaving out messages
-// deleted by then, in one SQL query over message_versions (validFrom <= T < validTo).
+// deleted by then, in one SQL query over message_versions (validFrom <= T < validTo), reached
+// through the chat's messages (the messages (chat, message id) index, then the version key).
 import type { MediaDescriptor, MessageEntity } from '../src/events/payloads.ts';
 import type { ReadModelCopy } from './db/open.ts';
 import { decodeValue } from './db/tables.ts';
@@ -43,16 +44,16 @@ export async function chatAsOf(copy: ReadModelCopy, options: ChatAsOfOptions): P
   let before = '';
   if (options.beforeMessageId !== undefined) {
     params.push(options.beforeMessageId);
-    before = ` and v.message_id < ${p(params.length)}`;
+    before = ` and m.message_id < ${p(params.length)}`;
   }
   params.push(options.limit ?? 50);
   const rows = await copy.query<Record<string, unknown>>(
     `select v.message_pk, v.message_id, v.version_no, v.text, v.entities, v.media, v.edit_date,
             m.date, m.sender_peer, m.deleted_at
-     from ${t.messageVersions.sql} v join ${t.messages.sql} m on m.id = v.message_pk
-     where v.chat_id = ${p(1)} and v.valid_from <= ${p(2)} and (v.valid_to is null or v.valid_to > ${p(3)})
+     from ${t.messages.sql} m join ${t.messageVersions.sql} v on v.message_pk = m.id
+     where m.chat_id = ${p(1)} and v.valid_from <= ${p(2)} and (v.valid_to is null or v.valid_to > ${p(3)})
        and (m.deleted_at is null or m.deleted_at > ${p(4)})${before}
-     order by v.message_id desc limit ${p(params.length)}`,
+     order by m.message_id desc limit ${p(params.length)}`,
     params,
   );
   return rows.map((r) => ({

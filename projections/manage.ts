@@ -130,6 +130,7 @@ export interface RebuildOptions {
   /** Point readers at the new copy once it has caught up (default true). */
   readonly switchWhenDone?: boolean;
   readonly notifier?: ProjectionNotifier;
+  /** Receives the status after each batch; without it, progress is logged every 5 s. */
   readonly onProgress?: (status: RunnerStatus) => void;
 }
 
@@ -166,7 +167,7 @@ export async function rebuildReadModel(options: RebuildOptions): Promise<Rebuild
     const skip = new Set([...(options.skip ?? []), ...(await carriedSkips(options.location, previous))]);
     const name = await directory.reserve();
     log.info({ copy: name, active: previous ?? null, versions: PROJECTIONS }, 'rebuilding the read model');
-    const copy = await openCopy(options.location, name, { create: true });
+    const copy = await openCopy(options.location, name, { create: true, bulk: true });
     let events = 0;
     try {
       await initCheckpoints(copy);
@@ -180,7 +181,7 @@ export async function rebuildReadModel(options: RebuildOptions): Promise<Rebuild
       });
       let lastLog = performance.now();
       events = await runner.catchUp(options.signal, (status) => {
-        options.onProgress?.(status);
+        if (options.onProgress) return options.onProgress(status);
         if (performance.now() - lastLog < 5000) return;
         lastLog = performance.now();
         const rate = status.appliedSinceStart / ((lastLog - started) / 1000);

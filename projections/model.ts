@@ -117,11 +117,11 @@ export interface MessageRow {
 }
 
 export interface MessageVersionRow {
-  id: string;
   message: number;
+  versionNo: number;
+  eventId: string;
   chat: string;
   messageId: number;
-  versionNo: number;
   text: string;
   entities: readonly MessageEntity[];
   media: MediaDescriptor | null;
@@ -242,10 +242,18 @@ export interface BatchNeeds {
   readonly backfillRuns: Set<string>;
 }
 
+/** Changed columns of an existing row, found by its primary key. */
+export interface RowPatch {
+  readonly key: readonly unknown[];
+  readonly changes: Readonly<Record<string, unknown>>;
+}
+
 /** A new text for the search index: the message's surrogate id and its normalized document. */
 export interface SearchWrite {
   readonly message: number;
   readonly document: string;
+  /** The message is new in this batch, so there is no earlier document to replace. */
+  readonly fresh: boolean;
 }
 
 /** Set-based writes for one batch, applied in this order inside the batch's transaction. */
@@ -255,11 +263,14 @@ export interface WriteSet {
   readonly users: UserRow[];
   readonly userNames: UserNameRow[];
   readonly media: MediaRow[];
+  /** Messages new in this batch (inserted whole). */
   readonly messages: MessageRow[];
+  /** Messages from earlier batches: only the changed columns. */
+  readonly messageChanges: RowPatch[];
   /** New versions, and versions created and superseded within this batch. */
   readonly messageVersions: MessageVersionRow[];
   /** Versions from earlier batches that this batch superseded. */
-  readonly closedVersions: { id: string; validTo: Millis }[];
+  readonly closedVersions: { message: number; versionNo: number; validTo: Millis }[];
   /** Names from earlier batches that this batch superseded. */
   readonly closedNames: { id: string; validTo: Millis }[];
   /** Messages whose current reactions are replaced by `reactions`. */

@@ -5,6 +5,7 @@ import type {
   BatchNeeds,
   CheckpointRow,
   LoadedRows,
+  RowPatch,
   SearchWrite,
   SkippedEventRow,
   WriteSet,
@@ -23,10 +24,19 @@ export interface TableOperations {
     keyProps: readonly string[],
     keys: readonly (readonly unknown[])[],
   ): Promise<T[]>;
-  /** Insert; on a primary-key conflict update every column (`upsert`) or keep the old row (`ignore`). */
-  insert(table: TableInfo, rows: readonly Row[], onConflict: 'upsert' | 'ignore'): Promise<void>;
-  /** Sets one column on rows found by their single-column primary key. */
-  update(table: TableInfo, setProp: string, rows: readonly { key: unknown; value: unknown }[]): Promise<void>;
+  /**
+   * Insert; on a primary-key conflict update every column (`upsert`), keep the old row (`ignore`) or
+   * fail (`fail`: rows the loader proved new, where a conflict would be a bug).
+   */
+  insert(table: TableInfo, rows: readonly Row[], onConflict: 'upsert' | 'ignore' | 'fail'): Promise<void>;
+  /** Sets one column on rows found by their primary key (values in primary-key order). */
+  update(
+    table: TableInfo,
+    setProp: string,
+    rows: readonly { key: readonly unknown[]; value: unknown }[],
+  ): Promise<void>;
+  /** Sets the changed columns of existing rows, found by their primary key. */
+  patch(table: TableInfo, patches: readonly RowPatch[]): Promise<void>;
   deleteWhereIn(table: TableInfo, prop: string, values: readonly unknown[]): Promise<void>;
   maxValue(table: TableInfo, prop: string): Promise<number | null>;
   writeSearch(writes: readonly SearchWrite[]): Promise<void>;
@@ -77,15 +87,16 @@ export async function applyWrites(ops: TableOperations, w: WriteSet): Promise<vo
   await ops.update(
     t.userNames,
     'validTo',
-    w.closedNames.map((c) => ({ key: c.id, value: c.validTo })),
+    w.closedNames.map((c) => ({ key: [c.id], value: c.validTo })),
   );
   await ops.insert(t.media, w.media, 'ignore');
-  await ops.insert(t.messages, w.messages, 'upsert');
-  await ops.insert(t.messageVersions, w.messageVersions, 'upsert');
+  await ops.insert(t.messages, w.messages, 'fail');
+  await ops.patch(t.messages, w.messageChanges);
+  await ops.insert(t.messageVersions, w.messageVersions, 'fail');
   await ops.update(
     t.messageVersions,
     'validTo',
-    w.closedVersions.map((c) => ({ key: c.id, value: c.validTo })),
+    w.closedVersions.map((c) => ({ key: [c.message, c.versionNo], value: c.validTo })),
   );
   await ops.deleteWhereIn(t.reactions, 'message', w.reactionsReplaced);
   await ops.insert(t.reactions, w.reactions, 'upsert');

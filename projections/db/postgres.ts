@@ -2,7 +2,7 @@
 // batch, with the rows passed as one array per column and expanded by unnest(), so the statement
 // text stays constant whatever the batch size and the server parses it once per connection.
 import type { Pool, PoolClient } from 'pg';
-import type { SearchWrite } from '../model.ts';
+import type { RowPatch, SearchWrite } from '../model.ts';
 import type { Row, TableOperations } from './operations.ts';
 import {
   type ColumnInfo,
@@ -73,27 +73,34 @@ export class PostgresOperations implements TableOperations {
     const columns = keyProps.map((p) => table.column(p));
     const params = columns.map((c, i) => keys.map((key) => encodeValue('postgres', c.kind, key[i])));
     const unnest = columns.map((c, i) => `$${i + 1}::${arrayType(c)}`).join(', ');
-    const names = columns.map((c) => q(c.column)).join(', ');
-    const on = columns.map((c) => `t.${q(c.column)} = k.${q(c.column)}`).join(' and ');
+    const names = columns.map((_, i) => `k${i}`).join(', ');
+    const on = columns.map((c, i) => `t.${q(c.column)} = k.k${i}`).join(' and ');
+    // A lateral lookup per key keeps the plan an index probe whatever the table statistics say.
     const rows = await this.#query(
-      `select t.* from ${table.sql} t join unnest(${unnest}) as k(${names}) on ${on}`,
+      `select t.* from unnest(${unnest}) as k(${names}) cross join lateral (select * from ${table.sql} t where ${on}) t`,
       params,
     );
     return rows.map((raw) => decodeRow<T>(table, raw));
   }
 
-  async insert(table: TableInfo, rows: readonly Row[], onConflict: 'upsert' | 'ignore'): Promise<void> {
+  async insert(
+    table: TableInfo,
+    rows: readonly Row[],
+    onConflict: 'upsert' | 'ignore' | 'fail',
+  ): Promise<void> {
     if (rows.length === 0) return;
     const names = table.columns.map((c) => q(c.column)).join(', ');
     const unnest = table.columns.map((c, i) => `$${i + 1}::${arrayType(c)}`).join(', ');
     const key = table.primaryKey.map((c) => q(c.column)).join(', ');
     const rest = table.columns.filter((c) => !table.primaryKey.includes(c));
     const action =
-      onConflict === 'ignore' || rest.length === 0
-        ? 'do nothing'
-        : `do update set ${rest.map((c) => `${q(c.column)} = excluded.${q(c.column)}`).join(', ')}`;
+      onConflict === 'fail'
+        ? ''
+        : onConflict === 'ignore' || rest.length === 0
+          ? ` on conflict (${key}) do nothing`
+          : ` on conflict (${key}) do update set ${rest.map((c) => `${q(c.column)} = excluded.${q(c.column)}`).join(', ')}`;
     await this.#query(
-      `insert into ${table.sql} (${names}) select * from unnest(${unnest}) on conflict (${key}) ${action}`,
+      `insert into ${table.sql} (${names}) select * from unnest(${unnest})${action}`,
       table.columns.map((c) => column(c, rows)),
     );
   }
@@ -101,18 +108,49 @@ export class PostgresOperations implements TableOperations {
   async update(
     table: TableInfo,
     setProp: string,
-    rows: readonly { key: unknown; value: unknown }[],
+    rows: readonly { key: readonly unknown[]; value: unknown }[],
   ): Promise<void> {
     if (rows.length === 0) return;
     const set = table.column(setProp);
-    const key = table.primaryKey[0]!;
+    const keys = table.primaryKey;
+    const arrays = keys.map((k, i) => `$${i + 1}::${arrayType(k)}`).join(', ');
+    const names = keys.map((_, i) => `k${i}`).join(', ');
+    const on = keys.map((k, i) => `t.${q(k.column)} = u.k${i}`).join(' and ');
     await this.#query(
-      `update ${table.sql} t set ${q(set.column)} = u.v from unnest($1::${arrayType(key)}, $2::${arrayType(set)}) as u(k, v) where t.${q(key.column)} = u.k`,
+      `update ${table.sql} t set ${q(set.column)} = u.v from unnest(${arrays}, $${keys.length + 1}::${arrayType(set)}) as u(${names}, v) where ${on}`,
       [
-        rows.map((r) => encodeValue('postgres', key.kind, r.key)),
+        ...keys.map((k, i) => rows.map((r) => encodeValue('postgres', k.kind, r.key[i]))),
         rows.map((r) => encodeValue('postgres', set.kind, r.value)),
       ],
     );
+  }
+
+  async patch(table: TableInfo, patches: readonly RowPatch[]): Promise<void> {
+    // One statement per set of changed columns: a batch has only a few such shapes.
+    const groups = new Map<string, RowPatch[]>();
+    for (const patch of patches) {
+      const signature = Object.keys(patch.changes).sort().join(',');
+      if (!signature) continue;
+      const group = groups.get(signature);
+      if (group) group.push(patch);
+      else groups.set(signature, [patch]);
+    }
+    const keys = table.primaryKey;
+    for (const [signature, group] of groups) {
+      const columns = signature.split(',').map((p) => table.column(p));
+      const all = [...keys, ...columns];
+      const arrays = all.map((c, i) => `$${i + 1}::${arrayType(c)}`).join(', ');
+      const names = all.map((_, i) => `c${i}`).join(', ');
+      const set = columns.map((c, i) => `${q(c.column)} = u.c${keys.length + i}`).join(', ');
+      const on = keys.map((k, i) => `t.${q(k.column)} = u.c${i}`).join(' and ');
+      await this.#query(
+        `update ${table.sql} t set ${set} from unnest(${arrays}) as u(${names}) where ${on}`,
+        [
+          ...keys.map((k, i) => group.map((p) => encodeValue('postgres', k.kind, p.key[i]))),
+          ...columns.map((c) => group.map((p) => encodeValue('postgres', c.kind, p.changes[c.prop]))),
+        ],
+      );
+    }
   }
 
   async deleteWhereIn(table: TableInfo, prop: string, values: readonly unknown[]): Promise<void> {
@@ -149,6 +187,9 @@ export async function postgresTransaction<T>(
   try {
     await client.query('begin');
     try {
+      // The checkpoint commits with the rows, so losing the newest commits in a crash loses nothing
+      // that the next run does not project again; not waiting for the WAL flush is safe here.
+      await client.query('set local synchronous_commit = off');
       const result = await fn(new PostgresOperations(client, tables, searchTable));
       await client.query('commit');
       return result;

@@ -2,15 +2,23 @@
 // statements, one row per execution. Synchronous calls inside one BEGIN IMMEDIATE … COMMIT are the
 // fastest path SQLite has, and nothing else can interleave with them.
 import type { Database, Statement } from 'better-sqlite3';
-import type { SearchWrite } from '../model.ts';
+import type { RowPatch, SearchWrite } from '../model.ts';
 import { SQLITE_SEARCH_TABLE } from '../search/schema.ts';
 import type { Row, TableOperations } from './operations.ts';
-import { decodeRow, encodeValue, quoteIdentifier as q, type TableInfo, type Tables } from './tables.ts';
+import {
+  decodeRow,
+  encodeValue,
+  quoteIdentifier as q,
+  rowEncoder,
+  type TableInfo,
+  type Tables,
+} from './tables.ts';
 
 export class SqliteOperations implements TableOperations {
   readonly tables: Tables;
   readonly #db: Database;
   readonly #statements = new Map<string, Statement>();
+  readonly #encoders = new Map<TableInfo, (row: object, out: unknown[]) => void>();
 
   constructor(db: Database, tables: Tables) {
     this.#db = db;
@@ -48,26 +56,31 @@ export class SqliteOperations implements TableOperations {
     return found;
   }
 
-  async insert(table: TableInfo, rows: readonly Row[], onConflict: 'upsert' | 'ignore'): Promise<void> {
+  async insert(
+    table: TableInfo,
+    rows: readonly Row[],
+    onConflict: 'upsert' | 'ignore' | 'fail',
+  ): Promise<void> {
     if (rows.length === 0) return;
     const names = table.columns.map((c) => q(c.column)).join(', ');
     const marks = table.columns.map(() => '?').join(', ');
     const key = table.primaryKey.map((c) => q(c.column)).join(', ');
     const rest = table.columns.filter((c) => !table.primaryKey.includes(c));
     const action =
-      onConflict === 'ignore' || rest.length === 0
-        ? 'do nothing'
-        : `do update set ${rest.map((c) => `${q(c.column)} = excluded.${q(c.column)}`).join(', ')}`;
-    const statement = this.#statement(
-      `insert into ${table.sql} (${names}) values (${marks}) on conflict (${key}) ${action}`,
-    );
-    const columns = table.columns;
-    const values = new Array<unknown>(columns.length);
+      onConflict === 'fail'
+        ? ''
+        : onConflict === 'ignore' || rest.length === 0
+          ? ` on conflict (${key}) do nothing`
+          : ` on conflict (${key}) do update set ${rest.map((c) => `${q(c.column)} = excluded.${q(c.column)}`).join(', ')}`;
+    const statement = this.#statement(`insert into ${table.sql} (${names}) values (${marks})${action}`);
+    let encode = this.#encoders.get(table);
+    if (!encode) {
+      encode = rowEncoder('sqlite', table.columns);
+      this.#encoders.set(table, encode);
+    }
+    const values = new Array<unknown>(table.columns.length);
     for (const row of rows) {
-      for (let i = 0; i < columns.length; i++) {
-        const c = columns[i]!;
-        values[i] = encodeValue('sqlite', c.kind, (row as Record<string, unknown>)[c.prop]);
-      }
+      encode(row, values);
       statement.run(values);
     }
   }
@@ -75,16 +88,34 @@ export class SqliteOperations implements TableOperations {
   async update(
     table: TableInfo,
     setProp: string,
-    rows: readonly { key: unknown; value: unknown }[],
+    rows: readonly { key: readonly unknown[]; value: unknown }[],
   ): Promise<void> {
     if (rows.length === 0) return;
     const set = table.column(setProp);
-    const key = table.primaryKey[0]!;
-    const statement = this.#statement(
-      `update ${table.sql} set ${q(set.column)} = ? where ${q(key.column)} = ?`,
-    );
+    const keys = table.primaryKey;
+    const where = keys.map((k) => `${q(k.column)} = ?`).join(' and ');
+    const statement = this.#statement(`update ${table.sql} set ${q(set.column)} = ? where ${where}`);
     for (const row of rows)
-      statement.run(encodeValue('sqlite', set.kind, row.value), encodeValue('sqlite', key.kind, row.key));
+      statement.run(
+        encodeValue('sqlite', set.kind, row.value),
+        ...keys.map((k, i) => encodeValue('sqlite', k.kind, row.key[i])),
+      );
+  }
+
+  async patch(table: TableInfo, patches: readonly RowPatch[]): Promise<void> {
+    const keys = table.primaryKey;
+    for (const { key, changes } of patches) {
+      const props = Object.keys(changes);
+      if (props.length === 0) continue;
+      const columns = props.map((p) => table.column(p));
+      const statement = this.#statement(
+        `update ${table.sql} set ${columns.map((c) => `${q(c.column)} = ?`).join(', ')} where ${keys.map((k) => `${q(k.column)} = ?`).join(' and ')}`,
+      );
+      statement.run(
+        ...columns.map((c) => encodeValue('sqlite', c.kind, changes[c.prop])),
+        ...keys.map((k, i) => encodeValue('sqlite', k.kind, key[i])),
+      );
+    }
   }
 
   async deleteWhereIn(table: TableInfo, prop: string, values: readonly unknown[]): Promise<void> {
@@ -108,7 +139,7 @@ export class SqliteOperations implements TableOperations {
     const remove = this.#statement(`delete from ${SQLITE_SEARCH_TABLE} where rowid = ?`);
     const add = this.#statement(`insert into ${SQLITE_SEARCH_TABLE} (rowid, body) values (?, ?)`);
     for (const w of writes) {
-      remove.run(w.message);
+      if (!w.fresh) remove.run(w.message);
       add.run(w.message, w.document);
     }
   }

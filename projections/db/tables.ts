@@ -118,6 +118,30 @@ export function encodeValue(dialect: Dialect, kind: ValueKind, value: unknown): 
   }
 }
 
+/** A fast encoder for whole rows of one table: fills `out` with the bound values in column order. */
+export function rowEncoder(
+  dialect: Dialect,
+  columns: readonly ColumnInfo[],
+): (row: object, out: unknown[]) => void {
+  const props = columns.map((c) => c.prop);
+  // 0 passes through, 1 date, 2 JSON, 3 boolean: only these differ from the JS value.
+  const codes = columns.map((c) =>
+    c.kind === 'date' ? 1 : c.kind === 'json' ? 2 : c.kind === 'boolean' ? 3 : 0,
+  );
+  const sqlite = dialect === 'sqlite';
+  return (row, out) => {
+    const r = row as Record<string, unknown>;
+    for (let i = 0; i < props.length; i++) {
+      const v = r[props[i]!];
+      if (v === null || v === undefined) out[i] = null;
+      else if (codes[i] === 0) out[i] = v;
+      else if (codes[i] === 1) out[i] = sqlite ? v : new Date(v as number);
+      else if (codes[i] === 2) out[i] = JSON.stringify(v);
+      else out[i] = sqlite ? (v ? 1 : 0) : Boolean(v);
+    }
+  };
+}
+
 /** PostgreSQL timestamps arrive as text (`2024-05-01 12:00:00.123+00`); SQLite stores epoch ms. */
 function toMillis(value: unknown): number {
   if (typeof value === 'number') return value;

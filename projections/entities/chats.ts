@@ -73,7 +73,7 @@ const UserNameSchema = defineEntity({
   properties: {
     /** Id of the UserObserved event that first showed this name. */
     id: p.string().primary(),
-    user: () => p.manyToOne(User).joinColumn('user_pk'),
+    user: () => p.manyToOne(User).createForeignKeyConstraint(false).joinColumn('user_pk').index(false),
     firstName: p.string().nullable(),
     lastName: p.string().nullable(),
     username: p.string().nullable(),

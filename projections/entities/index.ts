@@ -1,5 +1,8 @@
 // The read model's MikroORM entities (defineEntity, no decorators). Every table is derived from the
 // event log and can be rebuilt; the projector writes them set-based, readers use the ORM.
+// Relations carry no foreign-key constraints: the projector creates every referenced row first
+// (placeholders included), the equivalence test checks there are no orphans, and constraint checks
+// would cost a lookup per written row on every batch.
 import { Account, BackfillRun, UnresolvedDeletion } from './accounts.ts';
 import { Checkpoint, SkippedEvent } from './bookkeeping.ts';
 import { Chat, User, UserName } from './chats.ts';

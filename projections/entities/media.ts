@@ -25,8 +25,9 @@ const MessageMediaSchema = defineEntity({
   name: 'MessageMedia',
   tableName: 'message_media',
   properties: {
-    message: () => p.manyToOne(Message).joinColumn('message_pk').primary(),
-    media: () => p.manyToOne(Media).joinColumn('sha256').primary(),
+    message: () =>
+      p.manyToOne(Message).createForeignKeyConstraint(false).joinColumn('message_pk').index(false).primary(),
+    media: () => p.manyToOne(Media).createForeignKeyConstraint(false).joinColumn('sha256').primary(),
     /** The original file name: kept here, never in the stored path. */
     fileName: p.text().nullable(),
     downloadedAt: p.datetime(),

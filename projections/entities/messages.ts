@@ -17,7 +17,7 @@ const MessageSchema = defineEntity({
   properties: {
     /** Surrogate key, allocated by the projector in event order (so every rebuild assigns the same ids). */
     id: p.integer().primary().autoincrement(false),
-    chat: () => p.manyToOne(Chat),
+    chat: () => p.manyToOne(Chat).createForeignKeyConstraint(false).index(false),
     account: p.string(),
     /** Typed peer key of the chat (`u…`, `g…`, `c…`) and its kind, for the per-account id lookup. */
     chatPeer: p.string(),
@@ -75,12 +75,13 @@ const MessageSchema = defineEntity({
     reactions: () => p.oneToMany(Reaction).mappedBy('message'),
   },
   uniques: [{ properties: ['chat', 'messageId'] }],
+  // Partial indexes where most rows have nothing to index: every index costs on each write.
   indexes: [
     { properties: ['chat', 'date', 'messageId'] },
-    { properties: ['account', 'messageId'] },
-    { properties: ['chat', 'deletedAt'] },
-    { properties: ['chat', 'topicId', 'date'] },
-    { properties: ['chat', 'groupedId'] },
+    { properties: ['account', 'messageId'], where: "chat_kind in ('user', 'group')" },
+    { properties: ['chat', 'deletedAt'], where: 'deleted_at is not null' },
+    { properties: ['chat', 'topicId', 'date'], where: 'topic_id is not null' },
+    { properties: ['chat', 'groupedId'], where: 'grouped_id is not null' },
   ],
 });
 export class Message extends MessageSchema.class {}
@@ -90,13 +91,14 @@ const MessageVersionSchema = defineEntity({
   name: 'MessageVersion',
   tableName: 'message_versions',
   properties: {
-    /** Id of the MessageCreated or MessageEdited event that carried this content. */
-    id: p.string().primary(),
-    message: () => p.manyToOne(Message).joinColumn('message_pk'),
-    chat: () => p.manyToOne(Chat),
-    messageId: p.integer(),
+    message: () =>
+      p.manyToOne(Message).createForeignKeyConstraint(false).joinColumn('message_pk').index(false).primary(),
     /** 0 for the content first seen, then 1, 2, … */
-    versionNo: p.integer(),
+    versionNo: p.integer().primary(),
+    /** Id of the MessageCreated or MessageEdited event that carried this content. */
+    eventId: p.string(),
+    chat: () => p.manyToOne(Chat).createForeignKeyConstraint(false).index(false),
+    messageId: p.integer(),
     text: p.text(),
     entities: p.json<MessageEntity[]>(),
     media: p.json<MediaDescriptor>().nullable(),
@@ -107,7 +109,7 @@ const MessageVersionSchema = defineEntity({
     validTo: p.datetime().nullable(),
     source: p.string(),
   },
-  indexes: [{ properties: ['chat', 'validFrom'] }, { properties: ['message', 'versionNo'] }],
+  // No index of its own beyond the key: "as of T" reaches a chat's versions through messages.
 });
 export class MessageVersion extends MessageVersionSchema.class {}
 MessageVersionSchema.setClass(MessageVersion);
@@ -116,7 +118,8 @@ const ReactionSchema = defineEntity({
   name: 'Reaction',
   tableName: 'reactions',
   properties: {
-    message: () => p.manyToOne(Message).joinColumn('message_pk').primary(),
+    message: () =>
+      p.manyToOne(Message).createForeignKeyConstraint(false).joinColumn('message_pk').index(false).primary(),
     /** An emoji, `custom:<documentId>` or `paid`. */
     reaction: p.string().primary(),
     count: p.integer(),
@@ -132,7 +135,8 @@ const ReactionSnapshotSchema = defineEntity({
   properties: {
     /** Id of the MessageReactionsChanged event. */
     id: p.string().primary(),
-    message: () => p.manyToOne(Message).joinColumn('message_pk'),
+    message: () =>
+      p.manyToOne(Message).createForeignKeyConstraint(false).joinColumn('message_pk').index(false),
     reactions: p.json<{ reaction: string; count: number; chosenByMe?: boolean }[]>(),
     recent: p.json<RecentReactor[]>().nullable(),
     total: p.integer(),
@@ -149,8 +153,8 @@ const PinSchema = defineEntity({
   properties: {
     /** Id of the MessagePinned or MessageUnpinned event. */
     id: p.string().primary(),
-    message: () => p.manyToOne(Message).joinColumn('message_pk'),
-    chat: () => p.manyToOne(Chat),
+    message: () => p.manyToOne(Message).createForeignKeyConstraint(false).joinColumn('message_pk'),
+    chat: () => p.manyToOne(Chat).createForeignKeyConstraint(false).index(false),
     pinned: p.boolean(),
     observedAt: p.datetime(),
     source: p.string(),

@@ -17,6 +17,7 @@ import type {
   PinRow,
   ReactionRow,
   ReactionSnapshotRow,
+  RowPatch,
   SearchWrite,
   UnresolvedDeletionRow,
   UserNameRow,
@@ -42,7 +43,7 @@ export class BatchDraft {
     search: new Set<string>(),
   };
   readonly #versions = new Map<string, MessageVersionRow>();
-  readonly #closedVersions = new Map<string, Millis>();
+  readonly #closedVersions = new Map<string, { message: number; versionNo: number; validTo: Millis }>();
   readonly #names = new Map<string, UserNameRow>();
   readonly #closedNames = new Map<string, Millis>();
   readonly #reactions = new Map<number, ReactionRow[]>();
@@ -214,13 +215,15 @@ export class BatchDraft {
   }
 
   addVersion(row: MessageVersionRow): void {
-    this.#versions.set(row.id, row);
+    this.#versions.set(`${row.message}:${row.versionNo}`, row);
   }
 
-  closeVersion(id: string, validTo: Millis): void {
-    const fresh = this.#versions.get(id);
+  /** Ends a version; one added in this batch is closed in memory, an older one by an update. */
+  closeVersion(message: number, versionNo: number, validTo: Millis): void {
+    const key = `${message}:${versionNo}`;
+    const fresh = this.#versions.get(key);
     if (fresh) fresh.validTo = validTo;
-    else this.#closedVersions.set(id, validTo);
+    else this.#closedVersions.set(key, { message, versionNo, validTo });
   }
 
   replaceReactions(message: number, rows: ReactionRow[]): void {
@@ -264,10 +267,33 @@ export class BatchDraft {
 
   toWrites(): WriteSet {
     const pick = <T>(map: Map<string, T>, keys: Set<string>): T[] => [...keys].map((k) => map.get(k)!);
-    const messages = pick(this.#messages, this.#dirty.messages);
+    const messages: MessageRow[] = [];
+    const messageChanges: RowPatch[] = [];
+    for (const key of this.#dirty.messages) {
+      const row = this.#messages.get(key)!;
+      const before = this.#loaded.messages.get(key);
+      if (!before) {
+        messages.push(row);
+        continue;
+      }
+      const changes: Record<string, unknown> = {};
+      let changed = false;
+      for (const prop of Object.keys(row) as (keyof MessageRow)[]) {
+        // JSON columns are replaced, never mutated, so identity tells whether they changed.
+        if (row[prop] !== before[prop]) {
+          changes[prop] = row[prop];
+          changed = true;
+        }
+      }
+      if (changed) messageChanges.push({ key: [row.id], changes });
+    }
     const search: SearchWrite[] = [...this.#dirty.search].map((key) => {
       const row = this.#messages.get(key)!;
-      return { message: row.id, document: searchDocument(row.text, searchExtras(row)) };
+      return {
+        message: row.id,
+        document: searchDocument(row.text, searchExtras(row)),
+        fresh: !this.#loaded.messages.has(key),
+      };
     });
     return {
       accounts: pick(this.#accounts, this.#dirty.accounts),
@@ -277,8 +303,9 @@ export class BatchDraft {
       closedNames: [...this.#closedNames].map(([id, validTo]) => ({ id, validTo })),
       media: [...this.#media.values()],
       messages,
+      messageChanges,
       messageVersions: [...this.#versions.values()],
-      closedVersions: [...this.#closedVersions].map(([id, validTo]) => ({ id, validTo })),
+      closedVersions: [...this.#closedVersions.values()],
       reactionsReplaced: [...this.#reactions.keys()],
       reactions: [...this.#reactions.values()].flat(),
       reactionSnapshots: this.#snapshots,

@@ -25,17 +25,17 @@ function newVersion(
 ): void {
   const { draft, row } = ctx;
   let from = validFrom;
-  if (row.currentVersionId !== null) {
+  if (row.versionCount > 0) {
     // Versions never overlap, even when sources observed out of order.
     from = Math.max(from, row.currentVersionFrom ?? from);
-    draft.closeVersion(row.currentVersionId, from);
+    draft.closeVersion(row.id, row.versionCount - 1, from);
   }
   draft.addVersion({
-    id: eventId,
     message: row.id,
+    versionNo: row.versionCount,
+    eventId,
     chat: row.chat,
     messageId: row.messageId,
-    versionNo: row.versionCount,
     text: content.text,
     entities: content.entities,
     media: content.media ?? null,

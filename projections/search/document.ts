@@ -19,6 +19,7 @@ const TOKEN = new RegExp(
   'gv',
 );
 const ASCII_WORD = /[A-Za-z0-9]+/g;
+const ASCII_LOWER_WORD = /[a-z0-9]+/g;
 const ASCII_ONLY = /^\p{ASCII}*$/u;
 const LATIN_GREEK_MARKS = /([\p{Script=Latin}\p{Script=Greek}])\p{Mn}+/gu;
 
@@ -55,16 +56,36 @@ export function tokenize(text: string): Token[] {
   return tokens;
 }
 
+/** Normalizes a whole text at once: what normalizeWord does per token, in three passes in total. */
+function normalizeText(text: string): string {
+  const lower = text.normalize('NFKC').toLowerCase().replace(PRESENTATION_MARKS, '');
+  if (ASCII_ONLY.test(lower)) return lower;
+  return lower.normalize('NFD').replace(LATIN_GREEK_MARKS, '$1').normalize('NFC').replaceAll('ё', 'е');
+}
+
+/**
+ * The normalized tokens of a text, without offsets: what the index stores and what queries look
+ * for (highlighting uses `tokenize`, which keeps offsets into the original text).
+ */
+export function documentTokens(text: string): string[] {
+  const normalized = normalizeText(text);
+  if (ASCII_ONLY.test(normalized)) return normalized.match(ASCII_LOWER_WORD) ?? [];
+  const tokens: string[] = [];
+  for (const m of normalized.matchAll(TOKEN)) {
+    if (m[1] !== undefined) tokens.push(`${EMOJI_PREFIX}${m[1].codePointAt(0)!.toString(16)}`);
+    else tokens.push(m[2] ?? m[3]!);
+  }
+  return tokens;
+}
+
 /** The indexed document for a message: its text plus searchable media facts (file name, poll question…). */
 export function searchDocument(text: string, extras: readonly string[] = []): string {
-  const parts = [text, ...extras].filter((part) => part.length > 0);
-  return parts
-    .map((part) =>
-      tokenize(part)
-        .map((t) => t.norm)
-        .join(' '),
-    )
-    .join(' ');
+  let document = documentTokens(text).join(' ');
+  for (const extra of extras) {
+    const tokens = documentTokens(extra);
+    if (tokens.length > 0) document = document ? `${document} ${tokens.join(' ')}` : tokens.join(' ');
+  }
+  return document;
 }
 
 /** One AND-ed term of a query: a word, or a phrase of consecutive tokens; `prefix` applies to its last token. */
@@ -83,7 +104,7 @@ export function parseQuery(query: string): QueryTerm[] {
   for (const m of query.matchAll(/"([^"]*)"(\*?)|(\S+)/g)) {
     const raw = m[1] ?? m[3] ?? '';
     const prefix = m[2] === '*' || (m[3] !== undefined && raw.endsWith('*'));
-    const tokens = tokenize(raw).map((t) => t.norm);
+    const tokens = documentTokens(raw);
     if (tokens.length > 0) terms.push({ tokens, prefix });
   }
   return terms;

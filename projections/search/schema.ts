@@ -14,6 +14,6 @@ export const postgresSearchTable = (schema: string): string =>
   `${quoteIdentifier(schema)}.${quoteIdentifier(POSTGRES_SEARCH_TABLE)}`;
 
 export const postgresSearchDdl = (schema: string): string[] => [
-  `create table if not exists ${postgresSearchTable(schema)} (message_pk int primary key references ${quoteIdentifier(schema)}."messages" (id), document tsvector not null)`,
+  `create table if not exists ${postgresSearchTable(schema)} (message_pk int primary key, document tsvector not null)`,
   `create index if not exists message_search_document_gin on ${postgresSearchTable(schema)} using gin (document)`,
 ];

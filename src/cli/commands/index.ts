@@ -5,6 +5,7 @@ import { backfillCommand } from './backfill.ts';
 import { configCommand } from './config.ts';
 import { eventsCommand } from './events.ts';
 import { listenCommand } from './listen.ts';
+import { projectionsCommand } from './projections.ts';
 import { serveCommand } from './serve.ts';
 import { versionCommand } from './version.ts';
 import { viewerCommand } from './viewer.ts';
@@ -13,6 +14,7 @@ export const commands: readonly Command[] = [
   authCommand,
   listenCommand,
   backfillCommand,
+  projectionsCommand,
   serveCommand,
   configCommand,
   eventsCommand,

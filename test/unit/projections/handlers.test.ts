@@ -138,7 +138,7 @@ describe('message handlers', () => {
       versionCount: 3,
       lastEditedAt: Date.parse(at(3)),
     });
-    expect(message.currentVersionId).toBe(versions[2].id);
+    expect(message.currentVersionId).toBe(versions[2].eventId);
   });
 
   it('marks a deletion once, counts it in the chat, and makes a row for a message never seen', async () => {

@@ -92,7 +92,7 @@ function suite(setup: () => Promise<{ location: ReadModelLocation; done: () => P
     await running;
     const old = await openCopy(location, 'read_model_1');
     await old.transaction((ops) =>
-      ops.update(ops.tables.checkpoints, 'version', [{ key: 'search', value: 0 }]),
+      ops.update(ops.tables.checkpoints, 'version', [{ key: ['search'], value: 0 }]),
     );
     await old.close();
     expect((await readModelStatus(location, store))[0]!.outdated).toEqual(['search']);
@@ -137,7 +137,7 @@ function suite(setup: () => Promise<{ location: ReadModelLocation; done: () => P
     );
     const copy = await openCopy(location, 'read_model_3');
     await copy.transaction((ops) =>
-      ops.update(ops.tables.checkpoints, 'version', [{ key: 'messages', value: 99 }]),
+      ops.update(ops.tables.checkpoints, 'version', [{ key: ['messages'], value: 99 }]),
     );
     await copy.close();
     await expect(switchReadModel(location, 'read_model_3')).rejects.toThrow(ReadModelCommandError);

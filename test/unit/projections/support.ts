@@ -204,3 +204,48 @@ async function searchIndex(copy: ReadModelCopy): Promise<unknown[]> {
     `select message_pk, document::text as document from ${copy.searchTable} order by message_pk`,
   );
 }
+
+/** Asserts two dumps are equal; on a difference names the table and the first differing row. */
+export function expectSameDump(actual: Record<string, unknown[]>, expected: Record<string, unknown[]>): void {
+  for (const table of new Set([...Object.keys(actual), ...Object.keys(expected)])) {
+    const a = actual[table] ?? [];
+    const b = expected[table] ?? [];
+    if (JSON.stringify(a) === JSON.stringify(b)) continue;
+    const index = a.findIndex((row, i) => JSON.stringify(row) !== JSON.stringify(b[i]));
+    const at = index < 0 ? Math.min(a.length, b.length) : index;
+    throw new Error(
+      `Table ${table} differs (${a.length} vs ${b.length} rows) at row ${at}:\n  got      ${JSON.stringify(a[at])}\n  expected ${JSON.stringify(b[at])}`,
+    );
+  }
+}
+
+/** Rows whose reference points at no row: the projector must never leave one behind. */
+export async function orphans(copy: ReadModelCopy): Promise<Record<string, number>> {
+  const t = copy.tables;
+  const checks: Record<string, string> = {
+    'messages.chat': `select count(*) as n from ${t.messages.sql} c where not exists (select 1 from ${t.chats.sql} p where p.id = c.chat_id)`,
+    'chats.account': `select count(*) as n from ${t.chats.sql} c where not exists (select 1 from ${t.accounts.sql} p where p.id = c.account)`,
+    'users.account': `select count(*) as n from ${t.users.sql} c where not exists (select 1 from ${t.accounts.sql} p where p.id = c.account)`,
+    'user_names.user': `select count(*) as n from ${t.userNames.sql} c where not exists (select 1 from ${t.users.sql} p where p.id = c.user_pk)`,
+    'media.sha256': `select count(*) as n from ${t.messageMedia.sql} c where not exists (select 1 from ${t.media.sql} p where p.sha256 = c.sha256)`,
+  };
+  for (const [name, table] of [
+    ['message_versions', t.messageVersions],
+    ['reactions', t.reactions],
+    ['reaction_snapshots', t.reactionSnapshots],
+    ['pins', t.pins],
+    ['message_media', t.messageMedia],
+  ] as const)
+    checks[`${name}.message`] =
+      `select count(*) as n from ${table.sql} c where not exists (select 1 from ${t.messages.sql} p where p.id = c.message_pk)`;
+  checks['search.message'] =
+    copy.dialect === 'sqlite'
+      ? `select count(*) as n from ${copy.searchTable} c where not exists (select 1 from ${t.messages.sql} p where p.id = c.rowid)`
+      : `select count(*) as n from ${copy.searchTable} c where not exists (select 1 from ${t.messages.sql} p where p.id = c.message_pk)`;
+  const result: Record<string, number> = {};
+  for (const [name, sql] of Object.entries(checks)) {
+    const [row] = await copy.query<{ n: number | string }>(sql);
+    result[name] = Number(row!.n);
+  }
+  return result;
+}
