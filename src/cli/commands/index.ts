@@ -6,11 +6,13 @@ import { configCommand } from './config.ts';
 import { eventsCommand } from './events.ts';
 import { listenCommand } from './listen.ts';
 import { projectionsCommand } from './projections.ts';
+import { runCommand } from './run.ts';
 import { serveCommand } from './serve.ts';
 import { versionCommand } from './version.ts';
 import { viewerCommand } from './viewer.ts';
 
 export const commands: readonly Command[] = [
+  runCommand,
   authCommand,
   listenCommand,
   backfillCommand,
