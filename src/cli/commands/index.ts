@@ -3,6 +3,7 @@ import type { Command } from '../command.ts';
 import { authCommand } from './auth.ts';
 import { backfillCommand } from './backfill.ts';
 import { configCommand } from './config.ts';
+import { demoCommand } from './demo.ts';
 import { eventsCommand } from './events.ts';
 import { listenCommand } from './listen.ts';
 import { projectionsCommand } from './projections.ts';
@@ -13,6 +14,7 @@ import { viewerCommand } from './viewer.ts';
 
 export const commands: readonly Command[] = [
   runCommand,
+  demoCommand,
   authCommand,
   listenCommand,
   backfillCommand,
