@@ -129,7 +129,8 @@ builder.queryType({
       type: SearchConnectionRef,
       description:
         'Full-text search over message text and file names, best hits first. Words are all required; ' +
-        '"quotes" make a phrase, a trailing * a prefix. Deleted messages are included unless told otherwise.',
+        '"quotes" make a phrase, a trailing * a prefix. Deleted messages are included unless told otherwise. ' +
+        'On SQLite the ranking considers the newest 5,000 matches of a query.',
       args: {
         query: t.arg.string({ required: true }),
         chatId: t.arg.id({ required: false, description: 'Search only this Chat' }),
