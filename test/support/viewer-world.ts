@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initCheckpoints } from '../../projections/apply.ts';
-import { openCopy, type ReadModelCopy } from '../../projections/db/open.ts';
+import { openCopy, type ReadModelCopy, type ReadModelLocation } from '../../projections/db/open.ts';
 import { ProjectionNotifier } from '../../projections/notifications.ts';
 import { ProjectionRunner } from '../../projections/runner.ts';
 import type { EventPayloads, EventType } from '../../src/events/catalogue.ts';
@@ -207,13 +207,22 @@ export interface ViewerWorld {
   close(): Promise<void>;
 }
 
-export async function createViewerWorld(settings: Partial<ViewerSettings> = {}): Promise<ViewerWorld> {
+export interface WorldOptions extends Partial<ViewerSettings> {
+  /** A PostgreSQL database for the read model (an empty one per world); SQLite when absent. */
+  readonly postgresUrl?: string;
+}
+
+export async function createViewerWorld(options: WorldOptions = {}): Promise<ViewerWorld> {
+  const { postgresUrl, ...settings } = options;
   const dir = mkdtempSync(join(tmpdir(), 'ta-viewer-'));
   const mediaDir = join(dir, 'media');
   const modelDir = join(dir, 'read-model');
   mkdirSync(modelDir, { recursive: true });
   const store = new MemoryEventStore();
-  const copy = await openCopy({ kind: 'sqlite', directory: modelDir }, 'read_model_1', { create: true });
+  const location: ReadModelLocation = postgresUrl
+    ? { kind: 'postgres', url: postgresUrl }
+    : { kind: 'sqlite', directory: modelDir };
+  const copy = await openCopy(location, 'read_model_1', { create: true });
   await initCheckpoints(copy);
   const notifier = new ProjectionNotifier();
   const runner = new ProjectionRunner({ store, copy, notifier });
