@@ -7,7 +7,6 @@ import {
   at,
   bob,
   chatKey,
-  createViewerWorld,
   events,
   family,
   general,
