@@ -11,6 +11,9 @@ export class InvalidSearchError extends Error {
   }
 }
 
+/** SQLite ranks the newest this many matches of a query (see searchMessages). */
+export const RANKED_CANDIDATES = 5000;
+
 export interface SearchOptions {
   readonly query: string;
   /** Chat keys (`<account>.<peer>`) to search in; all chats when absent. */
@@ -115,16 +118,23 @@ export async function searchMessages(copy: ReadModelCopy, options: SearchOptions
   const m = copy.tables.messages.sql;
   let rows: HitRow[];
   if (copy.dialect === 'sqlite') {
-    const where = [
-      `${copy.searchTable} match ?`,
-      ...(chats.length ? [`m.chat_id in (${chats.map(() => '?').join(', ')})`] : []),
-      ...(options.includeDeleted === false ? ['m.deleted_at is null'] : []),
+    // Rank inside the index first and read only the page's messages. bm25 costs ~5 µs a match, so
+    // the ranking considers the newest RANKED_CANDIDATES matches: a word in 80,000 messages would
+    // otherwise take ~250 ms per page on a million-message archive.
+    const filtered = chats.length > 0 || options.includeDeleted === false;
+    const filters = [
+      ...(chats.length ? [`f.chat_id in (${chats.map(() => '?').join(', ')})`] : []),
+      ...(options.includeDeleted === false ? ['f.deleted_at is null'] : []),
     ];
+    const candidates = filtered
+      ? `select t.rowid as id, -bm25(${copy.searchTable}) as score from ${copy.searchTable} t join ${m} f on f.id = t.rowid
+         where ${copy.searchTable} match ? and ${filters.join(' and ')} order by t.rowid desc limit ?`
+      : `select rowid as id, -bm25(${copy.searchTable}) as score from ${copy.searchTable}
+         where ${copy.searchTable} match ? order by rowid desc limit ?`;
     rows = await copy.query<HitRow>(
-      `select m.id, m.chat_id, m.message_id, m.date, m.deleted_at, m.text, m.media, -bm25(${copy.searchTable}) as score
-       from ${copy.searchTable} join ${m} m on m.id = ${copy.searchTable}.rowid
-       where ${where.join(' and ')} order by score desc, m.id desc limit ? offset ?`,
-      [sqliteMatchExpression(terms), ...chats, limit + 1, offset],
+      `select m.id, m.chat_id, m.message_id, m.date, m.deleted_at, m.text, m.media, c.score
+       from (${candidates}) c join ${m} m on m.id = c.id order by c.score desc, m.id desc limit ? offset ?`,
+      [sqliteMatchExpression(terms), ...chats, RANKED_CANDIDATES, limit + 1, offset],
     );
   } else {
     const where = [
