@@ -156,9 +156,7 @@ describeCompose('docker-compose.yml', () => {
     }
   }, 30_000);
 
-  it('runs only commands the binary has (a ratchet: roles still on their way are listed by name)', () => {
-    // Commands other branches provide; remove a name here once its command is registered.
-    const NOT_YET_MERGED = new Set(['run', 'serve']);
+  it('runs only commands the binary has', () => {
     const registered = new Set(commands.map((c) => c.name));
     const used = new Set<string>();
     for (const profile of [...PROFILES, 'tools'])
@@ -167,8 +165,7 @@ describeCompose('docker-compose.yml', () => {
     for (const service of Object.values(resolve('full').services))
       if (isApp(service)) for (const word of service.healthcheck?.test.slice(2, 3) ?? []) used.add(word);
     const missing = [...used].filter((name) => !registered.has(name)).sort();
-    expect(missing.filter((name) => !NOT_YET_MERGED.has(name))).toEqual([]);
-    expect([...NOT_YET_MERGED].filter((name) => registered.has(name))).toEqual([]);
+    expect(missing).toEqual([]);
     const projections = commands.find((c) => c.name === 'projections');
     expect(projections?.subcommands?.map((c) => c.name)).toContain('run');
   }, 30_000);
