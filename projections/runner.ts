@@ -133,6 +133,7 @@ export class ProjectionRunner {
    */
   async catchUp(signal?: AbortSignal, onProgress?: (status: RunnerStatus) => void): Promise<number> {
     let total = 0;
+    this.#head = await this.#store.headPosition();
     let checkpoint = await this.#loadCheckpoint();
     let next: Promise<StoredEvent[]> | undefined = this.#read(checkpoint.position);
     while (next) {
