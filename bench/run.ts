@@ -2,7 +2,7 @@
 // ones) one after another, prints a table against the targets and writes bench/results/latest.json
 // with the machine it ran on. Exit code 1 when a target is missed, 2 for an unknown scenario name.
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
+import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Measurement, Scenario, Skipped } from './scenario.ts';
@@ -101,6 +101,8 @@ export function machine() {
     memoryMb: Math.round(totalmem() / 1024 / 1024),
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
+    /** 1-minute load average when the run ended: other work on the machine skews every figure. */
+    loadAverage: Math.round(loadavg()[0]! * 100) / 100,
     date: new Date().toISOString(),
   };
 }
@@ -136,7 +138,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const info = machine();
   process.stdout.write(
-    `\n${table(rows)}\n\n${info.cpu}, ${info.cores} cores, ${info.memoryMb} MB, Node ${info.node}\n`,
+    `\n${table(rows)}\n\n${info.cpu}, ${info.cores} cores, ${info.memoryMb} MB, Node ${info.node}, load average ${info.loadAverage}\n`,
   );
   const results = join(here, 'results');
   mkdirSync(results, { recursive: true });

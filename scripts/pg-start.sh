@@ -24,11 +24,10 @@ if [ ! -f "$DIR/PG_VERSION" ]; then
   "${AS_PG[@]}" "$PGBIN/initdb" -D "$DIR" -U postgres --auth=trust --no-sync -E UTF8 --locale=C.UTF-8 >/dev/null
 fi
 if "${AS_PG[@]}" "$PGBIN/pg_ctl" -D "$DIR" status >/dev/null 2>&1; then
-  PORT="$(cat "$DIR/port")"
+  PORT="$(sed -n 4p "$DIR/postmaster.pid")"   # the running server's port, whoever started it
 else
   # Another checkout's cluster may hold the port: take the next free one.
   while port_busy "$PORT"; do PORT=$((PORT + 1)); done
-  echo "$PORT" >"$DIR/port"
   "${AS_PG[@]}" "$PGBIN/pg_ctl" -D "$DIR" -l "$DIR/server.log" -w -t 60 \
     -o "-h 127.0.0.1 -p $PORT -k $DIR -F -c max_connections=200" start >/dev/null
 fi

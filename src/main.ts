@@ -4,6 +4,14 @@ import { commands } from './cli/commands/index.ts';
 import { packageVersion } from './cli/package-info.ts';
 import { runCli } from './cli/run-cli.ts';
 
+// `telegram-archive events show … | head` closes our stdout early: that is not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 const shutdown = new AbortController();
 let signals = 0;
 for (const name of ['SIGINT', 'SIGTERM'] as const) {

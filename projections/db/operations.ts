@@ -108,9 +108,17 @@ export async function applyWrites(ops: TableOperations, w: WriteSet): Promise<vo
   await ops.writeSearch(w.search);
 }
 
+/**
+ * The projections' own checkpoint rows. The table also holds a Kafka-fed copy's partition offsets
+ * (rows named `kafka:…`, see projections/kafka.ts); those are not log positions and stay out.
+ */
 export async function readCheckpoints(ops: TableOperations): Promise<CheckpointRow[]> {
-  return ops.select<CheckpointRow>(ops.tables.checkpoints, [], []);
+  const rows = await ops.select<CheckpointRow>(ops.tables.checkpoints, [], []);
+  return rows.filter((row) => !row.name.startsWith(KAFKA_ROW_PREFIX));
 }
+
+/** Name prefix of the rows that hold Kafka partition offsets in the checkpoints table. */
+export const KAFKA_ROW_PREFIX = 'kafka:';
 
 export async function writeCheckpoints(ops: TableOperations, rows: readonly CheckpointRow[]): Promise<void> {
   await ops.insert(ops.tables.checkpoints, rows, 'upsert');

@@ -5,6 +5,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { EventStore } from '../../src/eventstore/port.ts';
+import { readRoleStatus } from '../../src/health/status-file.ts';
 import { UpdateStateFile } from '../../src/ingest/index.ts';
 import { writeSession } from '../../src/telegram/session-file.ts';
 import { BIN } from '../support/cli.ts';
@@ -94,6 +95,7 @@ describe('listen process', () => {
     );
     expect((await created()).sort()).toEqual(['one', 'two, while down']);
     expect(await eventsOf(store, 'MessageEdited')).toHaveLength(1);
+    expect(readRoleStatus(dataDir, 'listener')?.state).toBe('connected');
 
     second.process.kill('SIGTERM');
     const started = Date.now();
@@ -101,5 +103,6 @@ describe('listen process', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(savedPts()).toBe(fake.world.common.pts);
     expect(second.stderr).not.toContain('one (edited');
+    expect(readRoleStatus(dataDir, 'listener')?.state).toBe('stopped');
   });
 });

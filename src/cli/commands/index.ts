@@ -5,8 +5,10 @@ import { backfillCommand } from './backfill.ts';
 import { configCommand } from './config.ts';
 import { demoCommand } from './demo.ts';
 import { eventsCommand } from './events.ts';
+import { healthCommand } from './health.ts';
 import { listenCommand } from './listen.ts';
 import { projectionsCommand } from './projections.ts';
+import { relayCommand } from './relay.ts';
 import { runCommand } from './run.ts';
 import { serveCommand } from './serve.ts';
 import { versionCommand } from './version.ts';
@@ -20,8 +22,10 @@ export const commands: readonly Command[] = [
   backfillCommand,
   projectionsCommand,
   serveCommand,
+  relayCommand,
   configCommand,
   eventsCommand,
+  healthCommand,
   viewerCommand,
   versionCommand,
 ];

@@ -2,6 +2,7 @@
 // on what was missed while it was down. Stops cleanly on Ctrl-C / SIGTERM.
 import { openEventStore } from '../../eventstore/index.ts';
 import { runListener, UpdateStateFileError } from '../../ingest/index.ts';
+import { createListenerStatus } from '../../ingest/status.ts';
 import {
   createTelegramGateway,
   MissingCredentialsError,
@@ -26,6 +27,9 @@ export const listenCommand: Command = {
     if (!config.telegramApiId || !config.telegramApiHash)
       throw new CliFailure(new MissingCredentialsError().message);
     const store = await openEventStore(config, logger);
+    // For `health`: DATA_DIR/status/listener.json (format in src/ingest/status.ts).
+    const status = createListenerStatus(config.dataDir, logger);
+    status.set('connecting');
     try {
       const gateway = createTelegramGateway({ config, logger: logger.child({ component: 'telegram' }) });
       const summary = await runListener({
@@ -34,10 +38,12 @@ export const listenCommand: Command = {
         dataDir: config.dataDir,
         logger: logger.child({ component: 'listener' }),
         signal: context.signal,
-        onReady: (account) =>
+        onReady: (account) => {
+          status.set('connected');
           context.stderr.write(
             `Listening as user ${account.userId}; Ctrl-C stops after recording what is queued.\n`,
-          ),
+          );
+        },
       });
       context.stderr.write(`Stopped. ${summary.appended} events recorded.\n`);
       return 0;
@@ -50,6 +56,7 @@ export const listenCommand: Command = {
         throw new CliFailure(error.message);
       throw error;
     } finally {
+      status.stop();
       await store.close();
     }
   },

@@ -28,8 +28,20 @@ const run: Command = {
       type: 'boolean',
       description: 'Fail instead of rebuilding when there is no copy or it is outdated',
     },
+    source: {
+      type: 'string',
+      valueName: 'log|kafka',
+      description:
+        "Where events come from: the event log (default) or the relay's Kafka topic (consumer group, offsets kept in the copy; build the copy from the log first)",
+    },
+    group: {
+      type: 'string',
+      valueName: 'id',
+      description: 'Kafka consumer group for --source kafka (default telegram-archive-projector)',
+    },
   },
   examples: [
+    'telegram-archive projections run --source kafka',
     'telegram-archive projections run',
     'telegram-archive projections run --skip-event 2f1c0d4e-6a0b-5c3e-9f7a-1b2c3d4e5f60',
   ],

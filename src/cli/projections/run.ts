@@ -76,6 +76,22 @@ async function withStore<T>(context: CommandContext, work: (store: EventStore) =
 }
 
 export async function runProjector(context: CommandContext): Promise<number> {
+  const source = stringOption(context.options, 'source') ?? 'log';
+  if (source !== 'log' && source !== 'kafka')
+    throw new UsageError(`--source must be 'log' or 'kafka', got '${source}'.`, 'projections run');
+  const group = stringOption(context.options, 'group');
+  if (source === 'kafka') {
+    if (listOption(context.options, 'skip-event').length > 0 || context.options['batch-size'] !== undefined)
+      throw new UsageError(
+        '--skip-event and --batch-size apply to --source log only; with Kafka a batch is what the broker delivers.',
+        'projections run',
+      );
+    if (group !== undefined && !/^[A-Za-z0-9._-]{1,249}$/.test(group))
+      throw new UsageError(`--group '${group}' is not a valid consumer group id.`, 'projections run');
+    const { runKafkaProjector, DEFAULT_GROUP_ID } = await import('./kafka.ts');
+    return runKafkaProjector(context, { location: location(context), groupId: group ?? DEFAULT_GROUP_ID });
+  }
+  if (group !== undefined) throw new UsageError('--group applies to --source kafka only.', 'projections run');
   const skip = skips(context, 'projections run');
   const batchSize = positiveInteger(context, 'batch-size', 'projections run', 50_000);
   const where = location(context);
