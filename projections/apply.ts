@@ -4,7 +4,7 @@
 import type { StoredEvent } from '../src/events/envelope.ts';
 import type { ReadModelCopy } from './db/open.ts';
 import type { TableOperations } from './db/operations.ts';
-import { applyWrites, loadRows, readCheckpoints, recordSkipped, writeCheckpoints } from './db/operations.ts';
+import { applyWrites, loadRows, recordSkipped, writeCheckpoints } from './db/operations.ts';
 import { BatchRejectedError, needsOf, type ProjectedBatch, projectBatch } from './handlers/index.ts';
 import type { AppliedEvent, CheckpointRow } from './model.ts';
 import { PROJECTION_NAMES, PROJECTIONS } from './versions.ts';
@@ -130,7 +130,7 @@ export async function applyBatch(
 ): Promise<BatchOutcome> {
   const now = options.now ?? Date.now();
   return copy.transaction(async (ops) => {
-    const stored = await readCheckpoints(ops);
+    const stored = await ops.lockCheckpoints();
     const state = checkpointState(stored);
     if (stored.length === 0) throw new CheckpointConflictError(copy.name, expected, null);
     if (state.position !== expected) throw new CheckpointConflictError(copy.name, expected, state.position);

@@ -8,6 +8,15 @@ import { decodeRow } from './db/tables.ts';
 import { chatKey } from './keys.ts';
 import type { MessageRow } from './model.ts';
 
+/** Ids per statement: far below every engine's parameter limit, large enough for a page. */
+const CHUNK = 500;
+
+function chunked<T>(items: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
+  return out;
+}
+
 const placeholders = (copy: ReadModelCopy, from: number, count: number): string =>
   Array.from({ length: count }, (_, i) => (copy.dialect === 'sqlite' ? '?' : `$${from + i}`)).join(', ');
 
@@ -26,12 +35,16 @@ export async function findChatsForMessageIds(
   if (ids.length === 0) return found;
   const ambiguous = new Set<number>();
   const m = copy.tables.messages.sql;
-  const rows = await copy.query<{ message_id: number; chat_peer: string }>(
-    `select message_id, chat_peer from ${m}
-     where account = ${copy.dialect === 'sqlite' ? '?' : '$1'} and message_id in (${placeholders(copy, 2, ids.length)})
-       and chat_kind in ('user', 'group')`,
-    [account, ...ids],
-  );
+  const rows: { message_id: number; chat_peer: string }[] = [];
+  for (const page of chunked(ids))
+    rows.push(
+      ...(await copy.query<{ message_id: number; chat_peer: string }>(
+        `select message_id, chat_peer from ${m}
+         where account = ${copy.dialect === 'sqlite' ? '?' : '$1'} and message_id in (${placeholders(copy, 2, page.length)})
+           and chat_kind in ('user', 'group')`,
+        [account, ...page],
+      )),
+    );
   for (const row of rows) {
     const id = Number(row.message_id);
     const peer = parsePeerKey(row.chat_peer);
@@ -78,10 +91,14 @@ export async function loadMessageStates(
   const states = new Map<number, MessageState>();
   if (ids.length === 0) return states;
   const table = copy.tables.messages;
-  const rows = await copy.query<Record<string, unknown>>(
-    `select * from ${table.sql} where chat_id = ${copy.dialect === 'sqlite' ? '?' : '$1'} and message_id in (${placeholders(copy, 2, ids.length)})`,
-    [chatKey(account, chat), ...ids],
-  );
+  const rows: Record<string, unknown>[] = [];
+  for (const page of chunked(ids))
+    rows.push(
+      ...(await copy.query<Record<string, unknown>>(
+        `select * from ${table.sql} where chat_id = ${copy.dialect === 'sqlite' ? '?' : '$1'} and message_id in (${placeholders(copy, 2, page.length)})`,
+        [chatKey(account, chat), ...page],
+      )),
+    );
   for (const raw of rows) {
     const row = decodeRow<MessageRow>(table, raw);
     states.set(row.messageId, {

@@ -190,6 +190,10 @@ export async function rebuildReadModel(options: RebuildOptions): Promise<Rebuild
           'rebuild progress',
         );
       });
+      if (!options.signal?.aborted) {
+        log.info({ copy: name, events }, 'building indexes and the search index');
+        await copy.finishBulk();
+      }
     } finally {
       await copy.close();
     }

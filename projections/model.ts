@@ -9,6 +9,7 @@ import type {
   RecentReactor,
   ServiceAction,
 } from '../src/events/payloads.ts';
+import type { SearchableMessage } from './search/document.ts';
 
 export type Millis = number;
 
@@ -251,7 +252,8 @@ export interface RowPatch {
 /** A new text for the search index: the message's surrogate id and its normalized document. */
 export interface SearchWrite {
   readonly message: number;
-  readonly document: string;
+  /** The message's searchable parts; the writer derives the document (search/document.ts). */
+  readonly source: SearchableMessage;
   /** The message is new in this batch, so there is no earlier document to replace. */
   readonly fresh: boolean;
 }

@@ -1,6 +1,7 @@
 // The projector runner: catches a copy up from its checkpoint in batches (each batch and its
 // checkpoint in one transaction), then follows new events as they are appended. It stops, never
 // skips, at an event it cannot apply; an operator's --skip-event is the only way past one.
+import { setImmediate } from 'node:timers/promises';
 import type { StoredEvent } from '../src/events/envelope.ts';
 import type { EventStore } from '../src/eventstore/port.ts';
 import type { Logger } from '../src/log/logger.ts';
@@ -86,13 +87,17 @@ export class ProjectionRunner {
     };
   }
 
+  #read(after: string | null): Promise<StoredEvent[]> {
+    return this.#store.readAll({ ...(after === null ? {} : { after }), limit: this.#batchSize });
+  }
+
   /** Applies one batch read after the checkpoint. Returns how many events were read (0: caught up). */
   async step(): Promise<number> {
     const checkpoint = await this.#loadCheckpoint();
-    const events: StoredEvent[] = await this.#store.readAll({
-      ...(checkpoint.position === null ? {} : { after: checkpoint.position }),
-      limit: this.#batchSize,
-    });
+    return this.#apply(await this.#read(checkpoint.position), checkpoint);
+  }
+
+  async #apply(events: StoredEvent[], checkpoint: CheckpointState): Promise<number> {
     if (events.length === 0) return 0;
     const outcome: BatchOutcome = await applyBatch(this.#copy, events, checkpoint.position, {
       skip: this.#skip,
@@ -121,18 +126,33 @@ export class ProjectionRunner {
     return events.length;
   }
 
-  /** Applies batches until the store has nothing newer. Returns the number of events read. */
+  /**
+   * Applies batches until the store has nothing newer. Returns the number of events read. The next
+   * batch is read while the current one is written, so a store and a database that work on their
+   * own (PostgreSQL, another process) overlap.
+   */
   async catchUp(signal?: AbortSignal, onProgress?: (status: RunnerStatus) => void): Promise<number> {
     let total = 0;
-    for (;;) {
-      if (signal?.aborted) return total;
-      const read = await this.step();
-      total += read;
-      if (read > 0) onProgress?.(this.status());
-      if (read < this.#batchSize) break;
+    let checkpoint = await this.#loadCheckpoint();
+    let next: Promise<StoredEvent[]> | undefined = this.#read(checkpoint.position);
+    while (next) {
+      const events = await next;
+      next = undefined;
+      if (signal?.aborted || events.length === 0) break;
+      // Read ahead only after a full batch: a short one means the log is drained for now.
+      if (events.length === this.#batchSize) next = this.#read(events.at(-1)!.globalPosition);
+      try {
+        total += await this.#apply(events, checkpoint);
+      } catch (error) {
+        next?.catch(() => {}); // the read-ahead is abandoned with the batch
+        throw error;
+      }
+      checkpoint = await this.#loadCheckpoint();
+      onProgress?.(this.status());
+      // SQLite work is synchronous: give timers and I/O (the viewer in the same process) a turn.
+      await setImmediate();
     }
     this.#head = await this.#store.headPosition();
-    // Events appended while the last batch committed are picked up by the next wait.
     return total;
   }
 
@@ -147,7 +167,14 @@ export class ProjectionRunner {
       const checkpoint = await this.#loadCheckpoint();
       await this.#store.waitForEvents(checkpoint.position ?? undefined, { signal, timeoutMs: this.#idleMs });
       if (signal.aborted) return;
-      await this.catchUp(signal);
+      const read = await this.catchUp(signal);
+      if (read > 0) {
+        const { checkpoint, lagMs } = this.status();
+        this.#log.debug(
+          { read, position: checkpoint.position, events: checkpoint.eventCount, lagMs },
+          'projected',
+        );
+      }
     }
   }
 }

@@ -1,5 +1,5 @@
 // Runs one read-model rebuild in its own process, so its peak memory is measured alone, and prints
-// {events, seconds, peakRssMb} as JSON. Usage: node rebuild-child.ts <events.sqlite> <read-model dir>
+// {events, seconds, cpuSeconds, peakRssMb} as JSON. Usage: node rebuild-child.ts <events.sqlite> <read-model dir>
 import { rebuildReadModel } from '../../projections/manage.ts';
 import { openSqliteEventStore } from '../../src/eventstore/sqlite.ts';
 
@@ -8,8 +8,12 @@ if (!storePath || !directory) throw new Error('usage: rebuild-child.ts <events.s
 const store = openSqliteEventStore({ path: storePath });
 try {
   const result = await rebuildReadModel({ location: { kind: 'sqlite', directory }, store });
-  const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
-  process.stdout.write(`${JSON.stringify({ events: result.events, seconds: result.seconds, peakRssMb })}\n`);
+  const usage = process.resourceUsage();
+  const cpuSeconds = (usage.userCPUTime + usage.systemCPUTime) / 1e6;
+  const peakRssMb = Math.round(usage.maxRSS / 1024);
+  process.stdout.write(
+    `${JSON.stringify({ events: result.events, seconds: result.seconds, cpuSeconds, peakRssMb })}\n`,
+  );
 } finally {
   await store.close();
 }

@@ -15,10 +15,14 @@ export async function generatedLog(
 ): Promise<SqliteEventStore> {
   const store = openSqliteEventStore({ path: join(context.tmpDir, 'events.sqlite') });
   let written = 0;
+  let reported = 0;
   for (const batch of appendBatches(total, 2000, seed)) {
     await store.appendBatch(batch);
-    written += batch.length;
-    if (written % 200_000 === 0) context.log(`${written} events written`);
+    for (const request of batch) written += request.events.length;
+    if (written - reported >= 200_000) {
+      reported = written;
+      context.log(`${written} events written`);
+    }
   }
   return store;
 }

@@ -31,6 +31,7 @@ export async function run(context: ScenarioContext): Promise<Measurement> {
   const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as {
     events: number;
     seconds: number;
+    cpuSeconds: number;
     peakRssMb: number;
   };
   if (result.events !== TOTAL) throw new Error(`rebuilt from ${result.events} events, expected ${TOTAL}`);

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { MikroORM } from '@mikro-orm/core';
 import type { Database } from 'better-sqlite3';
 import type { Pool } from 'pg';
+import type { MediaDescriptor, ServiceAction } from '../../src/events/payloads.ts';
 import { entities } from '../entities/index.ts';
 import {
   POSTGRES_SEARCH_TABLE,
@@ -13,9 +14,9 @@ import {
   sqliteSearchDdl,
 } from '../search/schema.ts';
 import type { TableOperations } from './operations.ts';
-import { postgresTransaction } from './postgres.ts';
+import { PostgresOperations, postgresTransaction } from './postgres.ts';
 import { SqliteOperations } from './sqlite.ts';
-import { type Dialect, describeTables, quoteIdentifier, type Tables } from './tables.ts';
+import { type Dialect, decodeValue, describeTables, quoteIdentifier, type Tables } from './tables.ts';
 
 export type ReadModelLocation =
   | { readonly kind: 'sqlite'; readonly directory: string }
@@ -43,6 +44,8 @@ export interface ReadModelCopy {
   readonly searchTable: string;
   /** Runs `fn` in one write transaction. */
   transaction<T>(fn: (ops: TableOperations) => Promise<T>): Promise<T>;
+  /** Completes a copy opened with `bulk`: builds its deferred indexes and its search index. */
+  finishBulk(): Promise<void>;
   /** Runs read-only statements outside an explicit transaction. */
   read<T>(fn: (ops: TableOperations) => Promise<T>): Promise<T>;
   /** Raw read query on the copy (SQLite `?` placeholders, PostgreSQL `$1`). */
@@ -68,16 +71,25 @@ async function initOrm(location: ReadModelLocation, copy: string): Promise<Mikro
   return MikroORM.init({ ...common, driver: PostgreSqlDriver, clientUrl: location.url, schema: copy });
 }
 
+/** Shared with the operations: whether search documents are written as rows change. */
+export interface SearchSwitch {
+  enabled: boolean;
+}
+
 /**
  * Opens `copy`. With `create`, lays out an empty copy first (tables, indexes, search index); without,
- * the copy must exist.
+ * the copy must exist and be complete.
  */
 export async function openCopy(
   location: ReadModelLocation,
   copy: string,
   options: {
     create?: boolean;
-    /** For a copy being rebuilt: SQLite skips fsync (a failed build is discarded anyway). */
+    /**
+     * For a new copy being rebuilt: secondary indexes and the search index are built once at the
+     * end (`finishBulk`) instead of row by row, and SQLite skips fsync (a failed build is
+     * discarded anyway). Until finished, the copy cannot be opened by readers.
+     */
     bulk?: boolean;
   } = {},
 ): Promise<ReadModelCopy> {
@@ -91,13 +103,56 @@ export async function openCopy(
   )
     throw new ReadModelUnavailableError(copy, `${sqliteCopyPath(location.directory, copy)} does not exist`);
   const orm = await initOrm(location, copy);
+  const create = options.create ?? false;
+  const bulk = create && (options.bulk ?? false);
   try {
     return location.kind === 'sqlite'
-      ? await sqliteCopy(orm, location.directory, copy, options.create ?? false, options.bulk ?? false)
-      : await postgresCopy(orm, copy, options.create ?? false);
+      ? await sqliteCopy(orm, location.directory, copy, create, bulk)
+      : await postgresCopy(orm, copy, create, bulk);
   } catch (error) {
     await orm.close(true);
     throw error;
+  }
+}
+
+interface DeferredIndex {
+  readonly name: string;
+  readonly sql: string;
+}
+
+/** The plain (non-unique) indexes of the schema: nothing the projector itself looks rows up by. */
+async function secondaryIndexes(orm: MikroORM): Promise<DeferredIndex[]> {
+  const ddl = await orm.schema.getCreateSchemaSQL();
+  const found: DeferredIndex[] = [];
+  for (const line of ddl.split('\n')) {
+    const m = /^create index [`"]([^`"]+)[`"] on /i.exec(line.trim());
+    if (m) found.push({ name: m[1]!, sql: line.trim() });
+  }
+  return found;
+}
+
+/** Reads every message once and writes its search document, in pages. */
+async function buildSearch(copy: ReadModelCopy): Promise<void> {
+  const t = copy.tables.messages;
+  const p = (n: number) => (copy.dialect === 'sqlite' ? '?' : `$${n}`);
+  let after = 0;
+  for (;;) {
+    const rows = await copy.query<Record<string, unknown>>(
+      `select id, text, media, service from ${t.sql} where id > ${p(1)} order by id limit ${p(2)}`,
+      [after, 5000],
+    );
+    if (rows.length === 0) return;
+    const writes = rows.map((r) => ({
+      message: Number(r.id),
+      source: {
+        text: String(r.text),
+        media: decodeValue('json', r.media) as MediaDescriptor | null,
+        service: decodeValue('json', r.service) as ServiceAction | null,
+      },
+      fresh: true,
+    }));
+    await copy.transaction((ops) => ops.writeSearch(writes));
+    after = writes.at(-1)!.message;
   }
 }
 
@@ -115,16 +170,26 @@ async function sqliteCopy(
   db.pragma('journal_mode = WAL');
   db.pragma(bulk ? 'synchronous = OFF' : 'synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
-  db.pragma('cache_size = -65536'); // 64 MiB of pages: index probes stay in memory
+  // 16 MiB of pages per connection: most index probes stay in memory, and a rebuild of a million
+  // events stays within its memory budget (the OS page cache holds the rest).
+  db.pragma('cache_size = -16384');
+  let deferred: DeferredIndex[] | undefined;
+  const has = (name: string) => Boolean(db.prepare('select 1 from sqlite_master where name = ?').get(name));
   if (create) {
     await orm.schema.create();
-    for (const ddl of sqliteSearchDdl()) db.exec(ddl);
-  } else if (!db.prepare(`select 1 from sqlite_master where name = 'checkpoints'`).get()) {
+    if (bulk) {
+      deferred = await secondaryIndexes(orm);
+      for (const index of deferred) db.exec(`drop index ${quoteIdentifier(index.name)}`);
+    } else for (const ddl of sqliteSearchDdl()) db.exec(ddl);
+  } else if (!has('checkpoints')) {
     throw new ReadModelUnavailableError(copy, 'the file holds no read model (no checkpoints table)');
+  } else if (!has(SQLITE_SEARCH_TABLE)) {
+    throw new ReadModelUnavailableError(copy, 'its rebuild did not finish (no search index yet)');
   }
   const tables = describeTables(orm.getMetadata());
-  const ops = new SqliteOperations(db, tables);
-  return {
+  const search: SearchSwitch = { enabled: deferred === undefined };
+  const ops = new SqliteOperations(db, tables, search);
+  const result: ReadModelCopy = {
     name: copy,
     dialect: 'sqlite',
     orm,
@@ -139,44 +204,81 @@ async function sqliteCopy(
       statement.run(...params);
       return [];
     },
+    finishBulk: async () => {
+      if (!deferred) return;
+      for (const index of deferred) db.exec(index.sql);
+      for (const ddl of sqliteSearchDdl()) db.exec(ddl);
+      search.enabled = true;
+      await buildSearch(result);
+      db.pragma('optimize');
+      deferred = undefined;
+    },
     close: () => orm.close(),
   };
+  return result;
 }
 
-async function postgresCopy(orm: MikroORM, copy: string, create: boolean): Promise<ReadModelCopy> {
+async function postgresCopy(
+  orm: MikroORM,
+  copy: string,
+  create: boolean,
+  bulk: boolean,
+): Promise<ReadModelCopy> {
   const pool = (await orm.em.getConnection().getNativeClient()) as Pool;
+  const schema = quoteIdentifier(copy);
+  let deferred: DeferredIndex[] | undefined;
+  const has = async (table: string) =>
+    Boolean(
+      (await pool.query('select to_regclass($1) as t', [`${schema}.${quoteIdentifier(table)}`])).rows[0]?.t,
+    );
   if (create) {
     await orm.schema.create();
-    for (const ddl of postgresSearchDdl(copy)) await pool.query(ddl);
     // Room in each page lets updates of unindexed columns (reactions, pins) stay heap-only.
-    await pool.query(`alter table ${quoteIdentifier(copy)}."messages" set (fillfactor = 85)`);
-  } else {
-    const found = await pool.query(`select to_regclass($1) as t`, [`${quoteIdentifier(copy)}.checkpoints`]);
-    if (!found.rows[0]?.t) throw new ReadModelUnavailableError(copy, `schema ${copy} holds no read model`);
+    await pool.query(`alter table ${schema}."messages" set (fillfactor = 85)`);
+    if (bulk) {
+      deferred = await secondaryIndexes(orm);
+      for (const index of deferred) await pool.query(`drop index ${schema}.${quoteIdentifier(index.name)}`);
+    } else for (const ddl of postgresSearchDdl(copy)) await pool.query(ddl);
+  } else if (!(await has('checkpoints'))) {
+    throw new ReadModelUnavailableError(copy, `schema ${copy} holds no read model`);
+  } else if (!(await has(POSTGRES_SEARCH_TABLE))) {
+    throw new ReadModelUnavailableError(copy, 'its rebuild did not finish (no search index yet)');
   }
   const tables = describeTables(orm.getMetadata(), copy);
   const searchTable = postgresSearchTable(copy);
-  return {
+  const search: SearchSwitch = { enabled: deferred === undefined };
+  const result: ReadModelCopy = {
     name: copy,
     dialect: 'postgres',
     orm,
     tables,
     where: copy,
     searchTable,
-    transaction: (fn) => postgresTransaction(pool, tables, searchTable, fn),
+    transaction: (fn) => postgresTransaction(pool, tables, searchTable, search, fn),
     read: async (fn) => {
-      const { PostgresOperations } = await import('./postgres.ts');
       const client = await pool.connect();
       try {
-        return await fn(new PostgresOperations(client, tables, searchTable));
+        return await fn(new PostgresOperations(client, tables, searchTable, search));
       } finally {
         client.release();
       }
     },
     query: async <T>(sql: string, params: readonly unknown[] = []) =>
       (await pool.query(sql, params as unknown[])).rows as T[],
+    finishBulk: async () => {
+      if (!deferred) return;
+      const [table, ...indexes] = postgresSearchDdl(copy);
+      await pool.query(table!);
+      search.enabled = true;
+      await buildSearch(result);
+      // Built after the rows are in: far faster than growing the indexes row by row.
+      for (const index of [...deferred.map((d) => d.sql), ...indexes]) await pool.query(index);
+      await pool.query(`analyze`);
+      deferred = undefined;
+    },
     close: () => orm.close(),
   };
+  return result;
 }
 
 export { POSTGRES_SEARCH_TABLE };

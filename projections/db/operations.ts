@@ -40,6 +40,8 @@ export interface TableOperations {
   deleteWhereIn(table: TableInfo, prop: string, values: readonly unknown[]): Promise<void>;
   maxValue(table: TableInfo, prop: string): Promise<number | null>;
   writeSearch(writes: readonly SearchWrite[]): Promise<void>;
+  /** Reads the checkpoints and holds them until the transaction ends, so a second writer waits. */
+  lockCheckpoints(): Promise<CheckpointRow[]>;
 }
 
 const index = <T>(rows: readonly T[], key: (row: T) => string): Map<string, T> =>

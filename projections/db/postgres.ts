@@ -2,7 +2,9 @@
 // batch, with the rows passed as one array per column and expanded by unnest(), so the statement
 // text stays constant whatever the batch size and the server parses it once per connection.
 import type { Pool, PoolClient } from 'pg';
-import type { RowPatch, SearchWrite } from '../model.ts';
+import type { CheckpointRow, RowPatch, SearchWrite } from '../model.ts';
+import { messageDocument } from '../search/document.ts';
+import type { SearchSwitch } from './open.ts';
 import type { Row, TableOperations } from './operations.ts';
 import {
   type ColumnInfo,
@@ -43,10 +45,18 @@ export class PostgresOperations implements TableOperations {
   readonly #client: PoolClient;
   readonly #searchTable: string;
 
-  constructor(client: PoolClient, tables: Tables, searchTable: string) {
+  readonly #search: SearchSwitch;
+
+  constructor(
+    client: PoolClient,
+    tables: Tables,
+    searchTable: string,
+    search: SearchSwitch = { enabled: true },
+  ) {
     this.#client = client;
     this.tables = tables;
     this.#searchTable = searchTable;
+    this.#search = search;
   }
 
   async #query(text: string, values: unknown[]): Promise<Record<string, unknown>[]> {
@@ -167,11 +177,17 @@ export class PostgresOperations implements TableOperations {
     return v === null || v === undefined ? null : Number(v);
   }
 
+  async lockCheckpoints(): Promise<CheckpointRow[]> {
+    const table = this.tables.checkpoints;
+    const rows = await this.#query(`select * from ${table.sql} for update`, []);
+    return rows.map((raw) => decodeRow<CheckpointRow>(table, raw));
+  }
+
   async writeSearch(writes: readonly SearchWrite[]): Promise<void> {
-    if (writes.length === 0) return;
+    if (writes.length === 0 || !this.#search.enabled) return;
     await this.#query(
       `insert into ${this.#searchTable} (message_pk, document) select u.id, to_tsvector('simple', u.doc) from unnest($1::int[], $2::text[]) as u(id, doc) on conflict (message_pk) do update set document = excluded.document`,
-      [writes.map((w) => w.message), writes.map((w) => w.document)],
+      [writes.map((w) => w.message), writes.map((w) => messageDocument(w.source))],
     );
   }
 }
@@ -181,6 +197,7 @@ export async function postgresTransaction<T>(
   pool: Pool,
   tables: Tables,
   searchTable: string,
+  search: SearchSwitch,
   fn: (ops: TableOperations) => Promise<T>,
 ): Promise<T> {
   const client = await pool.connect();
@@ -190,7 +207,7 @@ export async function postgresTransaction<T>(
       // The checkpoint commits with the rows, so losing the newest commits in a crash loses nothing
       // that the next run does not project again; not waiting for the WAL flush is safe here.
       await client.query('set local synchronous_commit = off');
-      const result = await fn(new PostgresOperations(client, tables, searchTable));
+      const result = await fn(new PostgresOperations(client, tables, searchTable, search));
       await client.query('commit');
       return result;
     } catch (error) {

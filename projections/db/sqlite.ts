@@ -2,8 +2,10 @@
 // statements, one row per execution. Synchronous calls inside one BEGIN IMMEDIATE … COMMIT are the
 // fastest path SQLite has, and nothing else can interleave with them.
 import type { Database, Statement } from 'better-sqlite3';
-import type { RowPatch, SearchWrite } from '../model.ts';
+import type { CheckpointRow, RowPatch, SearchWrite } from '../model.ts';
 import { SQLITE_SEARCH_TABLE } from '../search/schema.ts';
+import { messageDocument } from '../search/document.ts';
+import type { SearchSwitch } from './open.ts';
 import type { Row, TableOperations } from './operations.ts';
 import {
   decodeRow,
@@ -20,9 +22,12 @@ export class SqliteOperations implements TableOperations {
   readonly #statements = new Map<string, Statement>();
   readonly #encoders = new Map<TableInfo, (row: object, out: unknown[]) => void>();
 
-  constructor(db: Database, tables: Tables) {
+  readonly #search: SearchSwitch;
+
+  constructor(db: Database, tables: Tables, search: SearchSwitch = { enabled: true }) {
     this.#db = db;
     this.tables = tables;
+    this.#search = search;
   }
 
   #statement(sql: string): Statement {
@@ -135,13 +140,18 @@ export class SqliteOperations implements TableOperations {
   }
 
   async writeSearch(writes: readonly SearchWrite[]): Promise<void> {
-    if (writes.length === 0) return;
+    if (writes.length === 0 || !this.#search.enabled) return;
     const remove = this.#statement(`delete from ${SQLITE_SEARCH_TABLE} where rowid = ?`);
     const add = this.#statement(`insert into ${SQLITE_SEARCH_TABLE} (rowid, body) values (?, ?)`);
     for (const w of writes) {
       if (!w.fresh) remove.run(w.message);
-      add.run(w.message, w.document);
+      add.run(w.message, messageDocument(w.source));
     }
+  }
+
+  /** BEGIN IMMEDIATE already holds the database's only write lock. */
+  lockCheckpoints(): Promise<CheckpointRow[]> {
+    return this.select<CheckpointRow>(this.tables.checkpoints, [], []);
   }
 
   /** Runs `fn` in one write transaction; a failure rolls everything back. */

@@ -24,7 +24,6 @@ import type {
   UserRow,
   WriteSet,
 } from '../model.ts';
-import { searchDocument } from '../search/document.ts';
 
 export class BatchDraft {
   readonly #loaded: LoadedRows;
@@ -291,7 +290,7 @@ export class BatchDraft {
       const row = this.#messages.get(key)!;
       return {
         message: row.id,
-        document: searchDocument(row.text, searchExtras(row)),
+        source: row,
         fresh: !this.#loaded.messages.has(key),
       };
     });
@@ -334,15 +333,4 @@ export class BatchDraft {
     working.set(key, row);
     return row;
   }
-}
-
-/** Searchable facts beside the text: a document's file name, a poll's question, a service action's title… */
-function searchExtras(row: MessageRow): string[] {
-  const extras: string[] = [];
-  if (row.media?.fileName) extras.push(row.media.fileName);
-  for (const details of [row.media?.details, row.service?.details]) {
-    if (!details) continue;
-    for (const value of Object.values(details)) if (typeof value === 'string') extras.push(value);
-  }
-  return extras;
 }

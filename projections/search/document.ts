@@ -5,6 +5,8 @@
 // token and searched as phrases, which makes any substring findable; each emoji becomes an ASCII
 // token (`emj1f600`), skin tones and joiners dropped.
 
+import type { MediaDescriptor, ServiceAction } from '../../src/events/payloads.ts';
+
 export interface Token {
   /** UTF-16 offsets in the original text. */
   readonly start: number;
@@ -86,6 +88,28 @@ export function searchDocument(text: string, extras: readonly string[] = []): st
     if (tokens.length > 0) document = document ? `${document} ${tokens.join(' ')}` : tokens.join(' ');
   }
   return document;
+}
+
+/** The parts of a message that are searchable. */
+export interface SearchableMessage {
+  readonly text: string;
+  readonly media: MediaDescriptor | null;
+  readonly service: ServiceAction | null;
+}
+
+/** A message's document: its text, a document's file name, a poll's question, a service action's title… */
+export function messageDocument(message: SearchableMessage): string {
+  const extras: string[] = [];
+  if (message.media?.fileName) extras.push(message.media.fileName);
+  for (const details of [message.media?.details, message.service?.details]) {
+    if (!details) continue;
+    // By key, not insertion order: a JSON column (jsonb) does not keep the order the event had.
+    for (const key of Object.keys(details).sort()) {
+      const value = details[key];
+      if (typeof value === 'string') extras.push(value);
+    }
+  }
+  return searchDocument(message.text, extras);
 }
 
 /** One AND-ed term of a query: a word, or a phrase of consecutive tokens; `prefix` applies to its last token. */

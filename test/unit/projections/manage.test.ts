@@ -146,6 +146,20 @@ function suite(setup: () => Promise<{ location: ReadModelLocation; done: () => P
       to: 'read_model_3',
     });
   });
+
+  it('never lets readers onto a rebuild that was interrupted', async () => {
+    const store = new MemoryEventStore();
+    await append(store, [1]);
+    const stopped = new AbortController();
+    stopped.abort();
+    const result = await rebuildReadModel({ location, store, signal: stopped.signal });
+    expect(result).toMatchObject({ copy: 'read_model_4', complete: false, switched: false });
+    await expect(switchReadModel(location, 'read_model_4', { force: true })).rejects.toThrow(
+      /rebuild did not finish/,
+    );
+    const status = (await readModelStatus(location, store)).find((c) => c.name === 'read_model_4');
+    expect(status?.problem).toMatch(/rebuild did not finish/);
+  });
 }
 
 describe('read-model copies on SQLite', () => {
