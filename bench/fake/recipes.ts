@@ -15,4 +15,19 @@ export const recipes = {
     );
     return { username: 'files_owner', files: 200 };
   },
+  /** A channel with 100,000 text messages of typical length, one a minute. */
+  'channel-100k': (fake: FakeTelegram) => {
+    const channel = fake.world.addChannel({ title: 'Big channel', username: 'big_channel' });
+    const words = 'the archive keeps every message edit and reaction as an immutable event for later'.split(
+      ' ',
+    );
+    fake.world.addHistory(
+      channel,
+      Array.from({ length: 100_000 }, (_, i) => ({
+        text: Array.from({ length: 8 + (i % 17) }, (_, w) => words[(i + w * 7) % words.length]).join(' '),
+        date: 1_600_000_000 + i * 60,
+      })),
+    );
+    return { username: 'big_channel', messages: 100_000 };
+  },
 } as const;

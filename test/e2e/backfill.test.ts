@@ -225,4 +225,51 @@ describe('backfill command', () => {
     expect((await archive.backfill([])).stderr).toContain('Name the chats to backfill with --chat');
     expect(existsSync(join(archive.dataDir, 'events.sqlite'))).toBe(false);
   });
+
+  it('pages through a thousand dialogs, past a FLOOD_WAIT, to find a chat by its title', async () => {
+    const people = range(1, 1000).map((i) => fake.world.addUser({ firstName: `Person ${i}` }));
+    people.forEach((person, i) => {
+      fake.world.addHistory(person, [{ text: `hello ${i}`, date: BASE + i * 60 }]);
+    });
+    let pages = 0;
+    fake.server.onRequest((entry) => {
+      if (entry.method === 'messages.GetDialogs' && ++pages === 3)
+        fake.faults.failNext('messages.GetDialogs', 'FLOOD_WAIT_1');
+    });
+    // The oldest conversation comes last in the dialog list.
+    const result = await archive.backfill(['--chat', 'Person 1']);
+    expectOk(result);
+    expect(await archive.createdIds(peer('user', people[0]!.id))).toHaveLength(1);
+    expect(pages).toBeGreaterThanOrEqual(11);
+    expect(result.stdout).toMatch(/Person 1 \(\d+\)\s+catch-up\s+completed\s+1\s+1/);
+  });
+
+  it('walks a --since/--until window, and --full reads everything again without new events', async () => {
+    const DAY = 86_400;
+    const news = fake.world.addChannel({ title: 'News', username: 'news' });
+    fake.world.addHistory(
+      news,
+      range(1, 1000).map((i) => ({ text: `day ${i}`, date: BASE + i * DAY })),
+    );
+    const chat = peer('channel', news.id);
+    const iso = (i: number) => new Date((BASE + i * DAY) * 1000).toISOString();
+    const window = await archive.backfill(['--chat', '@news', '--since', iso(600), '--until', iso(700)]);
+    expectOk(window);
+    expect(window.stdout).toMatch(/News \(-100\d+\)\s+range\s+completed/);
+    const stored = await archive.createdIds(chat);
+    expect(stored).toEqual(expect.arrayContaining(range(600, 700)));
+    // It stops within a page of --since.
+    expect(Math.min(...stored)).toBeGreaterThan(600 - 100);
+
+    const catchUp = await archive.backfill(['--chat', '@news']);
+    expectOk(catchUp);
+    expect(await archive.createdIds(chat)).toEqual(range(1, 1000));
+
+    const before = fake.server.countRequests('messages.GetHistory');
+    const full = await archive.backfill(['--chat', '@news', '--full']);
+    expectOk(full);
+    expect(full.stdout).toMatch(/News \(-100\d+\)\s+full\s+completed\s+1000\s+0\s+0\s+0/);
+    expect(fake.server.countRequests('messages.GetHistory') - before).toBeGreaterThanOrEqual(10);
+    expect(await archive.events(['MessageCreated'])).toHaveLength(1000);
+  });
 });

@@ -11,6 +11,8 @@ import { runCli } from '../../src/cli/run-cli.ts';
 import type { StoredEvent } from '../../src/events/envelope.ts';
 import type { PeerRef } from '../../src/events/peers.ts';
 import { peerKey } from '../../src/events/peers.ts';
+import type { EventStore } from '../../src/eventstore/port.ts';
+import { openPostgresEventStore } from '../../src/eventstore/postgres.ts';
 import { openSqliteEventStore } from '../../src/eventstore/sqlite.ts';
 import { writeSession } from '../../src/telegram/session-file.ts';
 import { BIN } from './cli.ts';
@@ -92,9 +94,16 @@ export class ArchiveUnderTest {
     return { child, output: () => output, exited };
   }
 
+  /** The store the command writes to, as the environment configures it. */
+  async openStore(): Promise<EventStore> {
+    const env = this.env;
+    if (env.EVENT_STORE === 'postgres') return openPostgresEventStore({ url: env.EVENT_STORE_URL! });
+    return openSqliteEventStore({ path: join(this.dataDir, 'events.sqlite') });
+  }
+
   /** Every stored event (the store is opened and closed around the read). */
   async events(types?: StoredEvent['type'][]): Promise<StoredEvent[]> {
-    const store = openSqliteEventStore({ path: join(this.dataDir, 'events.sqlite') });
+    const store = await this.openStore();
     try {
       const out: StoredEvent[] = [];
       for (let after: string | undefined; ; ) {

@@ -1,6 +1,7 @@
 // `telegram-archive listen`: follow the account live and record every change as events, catching up
 // on what was missed while it was down. Stops cleanly on Ctrl-C / SIGTERM.
 import { openEventStore } from '../../eventstore/index.ts';
+import type { BackfillService } from '../../ingest/backfill/service.ts';
 import { runListener, UpdateStateFileError } from '../../ingest/index.ts';
 import { createListenerStatus } from '../../ingest/status.ts';
 import {
@@ -20,18 +21,47 @@ export const listenCommand: Command = {
     '(getDifference), then records updates as they arrive. Reconnects by itself; gaps too large to fetch ' +
     'are recorded as GapDetected for the backfill. Ctrl-C or SIGTERM stops it after the queued updates ' +
     'are recorded (within 10 s).',
-  examples: ['telegram-archive listen', 'telegram-archive listen --log-level debug'],
+  options: {
+    'no-schedule': {
+      type: 'boolean',
+      description:
+        'Do not run the scheduled backfill here (by default it runs on SCHEDULE, and at once for gaps the listener cannot close)',
+    },
+  },
+  examples: [
+    'telegram-archive listen',
+    'telegram-archive listen --log-level debug',
+    'telegram-archive listen --no-schedule',
+  ],
   run: async (context) => {
     const { config } = context.config();
     const logger = context.logger();
     if (!config.telegramApiId || !config.telegramApiHash)
       throw new CliFailure(new MissingCredentialsError().message);
     const store = await openEventStore(config, logger);
+    const gateway = createTelegramGateway({ config, logger: logger.child({ component: 'telegram' }) });
+    // The scheduled backfill shares this connection and its request budget; it stops as soon as
+    // the listener is asked to, so it never outlives the connection.
+    let backfill: BackfillService | undefined;
+    let starting: Promise<void> | undefined;
+    const startBackfill = async (account: string) => {
+      try {
+        const { startScheduledBackfill } = await import('../../ingest/backfill/service.ts');
+        if (!context.signal.aborted)
+          backfill = startScheduledBackfill({ config, gateway, store, account, logger });
+      } catch (error) {
+        logger.error({ error: (error as Error).message }, 'the scheduled backfill could not start');
+      }
+    };
+    const stopBackfill = async () => {
+      await starting;
+      await backfill?.stop();
+    };
+    context.signal.addEventListener('abort', () => void stopBackfill(), { once: true });
     // For `health`: DATA_DIR/status/listener.json (format in src/ingest/status.ts).
     const status = createListenerStatus(config.dataDir, logger);
     status.set('connecting');
     try {
-      const gateway = createTelegramGateway({ config, logger: logger.child({ component: 'telegram' }) });
       const summary = await runListener({
         gateway,
         store,
@@ -43,6 +73,7 @@ export const listenCommand: Command = {
           context.stderr.write(
             `Listening as user ${account.userId}; Ctrl-C stops after recording what is queued.\n`,
           );
+          if (context.options['no-schedule'] !== true) starting = startBackfill(account.userId);
         },
       });
       context.stderr.write(`Stopped. ${summary.appended} events recorded.\n`);
@@ -56,6 +87,7 @@ export const listenCommand: Command = {
         throw new CliFailure(error.message);
       throw error;
     } finally {
+      await stopBackfill();
       status.stop();
       await store.close();
     }

@@ -22,6 +22,8 @@ export interface ArchiveIndex {
   readonly deleted: ReadonlySet<number>;
   /** Messages whose file has a MediaDownloaded or MediaSkipped outcome. */
   readonly mediaDone: ReadonlySet<number>;
+  /** Every id whose stream holds any event at all (created, deleted, reactions, pins, media…). */
+  readonly present: ReadonlySet<number>;
 }
 
 const PAGE = 5000;
@@ -34,6 +36,7 @@ export async function loadArchiveIndex(
   const messages = new Map<number, ArchivedMessage>();
   const deleted = new Set<number>();
   const mediaDone = new Set<number>();
+  const present = new Set<number>();
   const fileOf = (media: { kind: MediaKind; fileId?: string } | undefined) =>
     media && DOWNLOADABLE_MEDIA.includes(media.kind) ? { media: media.kind, fileId: media.fileId } : {};
   let after: string | undefined;
@@ -42,9 +45,10 @@ export async function loadArchiveIndex(
       after,
       limit: PAGE,
       streamPrefix: `message-${account}.${peerKey(chat)}.`,
-      types: ['MessageCreated', 'MessageEdited', 'MessageDeleted', 'MediaDownloaded', 'MediaSkipped'],
     });
     for (const event of page) {
+      const messageId = (event.data as { messageId?: unknown }).messageId;
+      if (typeof messageId === 'number') present.add(messageId);
       switch (event.type) {
         case 'MessageCreated': {
           const { messageId } = event.data;
@@ -80,7 +84,7 @@ export async function loadArchiveIndex(
     if (page.length < PAGE) break;
     after = page.at(-1)!.globalPosition;
   }
-  return { messages, deleted, mediaDone };
+  return { messages, deleted, mediaDone, present };
 }
 
 /** Spans for the planner, broken at the window dates so a --since/--until clip is exact. */

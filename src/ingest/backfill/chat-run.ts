@@ -34,6 +34,12 @@ export interface ChatRunRequest {
   /** ms since the epoch */
   readonly since?: number;
   readonly until?: number;
+  /**
+   * Record the run even when there is nothing to fetch: a gap request is answered only by a
+   * recorded completed run. Otherwise an idle chat leaves no events, so the account stream grows
+   * with real work only.
+   */
+  readonly alwaysRecord?: boolean;
 }
 
 /** Counts and a bar for one chat; the CLI's progress reporter fits. */
@@ -58,6 +64,8 @@ export interface ChatRunDeps<M extends PageMessage, E extends PageEntity> {
     message?: M,
   ) => void;
   readonly progress?: (label: string, total: number) => ProgressSink;
+  /** Lets the capture treat ids absent from the archive as new (see new-messages.ts); returns the undo. */
+  readonly trackArchive?: (chat: PeerRef, present: ReadonlySet<number>) => () => void;
   readonly logger: Logger;
   readonly pageSize?: number;
   readonly now?: () => Date;
@@ -106,8 +114,11 @@ export async function runChat<M extends PageMessage, E extends PageEntity>(
   let target: IdRange | undefined;
   let head: number | undefined;
   let progress: ProgressSink | undefined;
+  let untrack: (() => void) | undefined;
+  let recording = false;
   try {
     const index = await loadArchiveIndex(deps.store, deps.account, chat);
+    untrack = deps.trackArchive?.(chat, index.present);
     head = info.topMessageId ?? (await newestId(fetchPage));
     if (request.mode !== 'catch-up') resumed = deps.runs.resumable(chat, request.mode, sinceIso, untilIso);
     const breaks = [request.since, request.until].filter((d): d is number => d !== undefined);
@@ -122,8 +133,24 @@ export async function runChat<M extends PageMessage, E extends PageEntity>(
       pageSize,
     });
     target = plan.target;
+    const mediaWaiting = deps.enqueueMedia !== undefined && pendingMedia(index).length > 0;
+    if (plan.segments.length === 0 && !mediaWaiting && !request.alwaysRecord) {
+      untrack?.();
+      log.debug('nothing to fetch');
+      return {
+        runId,
+        chat: displayName(info),
+        mode,
+        status: 'completed',
+        ...counts,
+        floodWaits: 0,
+        durationMs: Date.now() - started,
+        linked: [],
+      };
+    }
     const startedData: BackfillRunStartedV1 = { runId, chat, mode, since: sinceIso, until: untilIso };
     await append('BackfillRunStarted', startedData);
+    recording = true;
     log.info(
       {
         head,
@@ -212,12 +239,14 @@ export async function runChat<M extends PageMessage, E extends PageEntity>(
         ? { resumeFromMessageId: remaining.at(-1)!.to }
         : {}),
     };
+    untrack?.();
     const durationMs = Date.now() - started;
     progress?.finish(
       `${displayName(info)}: ${status}, ${counts.fetched} fetched, ${counts.created} new, ${counts.edited} edited, ${counts.deleted} deleted`,
     );
     try {
-      await append('BackfillRunCompleted', data);
+      // A run that failed before it began (the archive could not be read) has nothing to close.
+      if (recording) await append('BackfillRunCompleted', data);
     } catch (error) {
       // Progress not recorded: the next run re-derives it from the stored messages.
       log.error({ error: describeError(error) }, 'could not record the end of the backfill run');

@@ -137,22 +137,26 @@ export interface ResolveDeps {
 /** Resolves one --chat value. Explicit chats skip CHATS_INCLUDE and CHAT_TYPES but never CHATS_EXCLUDE. */
 export async function resolveChat(spec: ChatSpec, deps: ResolveDeps): Promise<ChatInfo> {
   let info: ChatInfo | undefined;
-  const listFailed = () => {
+  /** Why a lookup in the dialog list came up empty, when the list itself failed to load. */
+  const listFailure = (): ChatSelectionError | undefined => {
     const failure = deps.directory.failure;
-    if (failure !== undefined)
-      throw new ChatSelectionError(
-        spec.text,
-        `cannot look up ${spec.text}: the dialog list could not be loaded (${failure instanceof Error ? failure.message : String(failure)})`,
-      );
+    if (failure === undefined) return undefined;
+    const reason = failure instanceof Error ? failure.message : String(failure);
+    return new ChatSelectionError(
+      spec.text,
+      `cannot look up ${spec.text}: the dialog list could not be loaded (${reason})`,
+    );
   };
   switch (spec.kind) {
     case 'id':
       info = await deps.directory.find((d) => samePeer(d.chat, spec.peer));
-      if (!info) listFailed();
       if (!info)
-        throw new ChatSelectionError(
-          spec.text,
-          `chat ${spec.text} not found: no dialog of this account has that id (join the chat, or check the id form: users 123, groups -123, channels -100123)`,
+        throw (
+          listFailure() ??
+          new ChatSelectionError(
+            spec.text,
+            `chat ${spec.text} not found: no dialog of this account has that id (join the chat, or check the id form: users 123, groups -123, channels -100123)`,
+          )
         );
       break;
     case 'username': {
@@ -168,7 +172,12 @@ export async function resolveChat(spec: ChatSpec, deps: ResolveDeps): Promise<Ch
       break;
     }
     case 'title': {
-      const all = await deps.directory.all().catch(() => listFailed() ?? []);
+      let all: readonly ChatInfo[];
+      try {
+        all = await deps.directory.all();
+      } catch (error) {
+        throw listFailure() ?? error; // a title needs the whole list
+      }
       const matches = all.filter((d) => d.title === spec.title);
       if (matches.length === 0) {
         const near = all.filter((d) => d.title.toLowerCase() === spec.title.toLowerCase()).map(displayName);

@@ -6,7 +6,6 @@ import { type CommandContext, listOption, stringOption, UsageError } from '../..
 import { createProgress } from '../../cli/progress.ts';
 import { CliFailure } from '../../cli/run-cli.ts';
 import { ensureWritableDirectory } from '../../config/directories.ts';
-import type { MessageObservation } from '../../events/observations.ts';
 import { openEventStore } from '../../eventstore/index.ts';
 import {
   createTelegramGateway,
@@ -15,21 +14,14 @@ import {
   SessionFileError,
 } from '../../telegram/index.ts';
 import { describeError } from '../describe-error.ts';
-import { gatewayDownloadSource } from '../media/gateway-source.ts';
-import { mediaRoot } from '../media/naming.ts';
-import { mediaSettingsFromConfig } from '../media/policy.ts';
-import { MediaWorker } from '../media/worker.ts';
-import { EventStoreMessageLocator } from '../message-locator.ts';
-import { Pacer } from '../pacing/pacer.ts';
-import { Recorder } from '../recorder.ts';
-import { gatewayPort } from './gateway-port.ts';
+import type { MediaWorker } from '../media/worker.ts';
+import { BACKFILL_LOCK_FILE, backfillComponents } from './components.ts';
 import { runBackfill } from './index.ts';
-import { recorderCapture } from './recorder-capture.ts';
 import { BackfillArgumentError, backfillRequest } from './request.ts';
 import { acquireRunLock, RunLockBusyError } from './run-lock.ts';
 import { renderSummaryTable } from './summary.ts';
 
-export const lockPath = (dataDir: string): string => join(dataDir, 'backfill.lock');
+export const lockPath = (dataDir: string): string => join(dataDir, BACKFILL_LOCK_FILE);
 
 export async function runBackfillCommand(context: CommandContext): Promise<number> {
   let request: ReturnType<typeof backfillRequest>;
@@ -69,53 +61,14 @@ export async function runBackfillCommand(context: CommandContext): Promise<numbe
   context.signal.addEventListener('abort', stopMedia, { once: true });
   try {
     const account = (await gateway.connect(context.signal)).userId;
-    const log = logger.child({ component: 'backfill' });
-    const pacer = new Pacer({
-      requestsPerSecond: config.requestsPerSecond,
-      maxFloodWaitSeconds: config.maxFloodWaitSeconds,
-      onFloodWait: ({ method, seconds, willWait }) =>
-        log.warn(
-          { method, seconds },
-          willWait ? 'FLOOD_WAIT: pausing this method' : 'FLOOD_WAIT over the limit',
-        ),
-    });
-    const recorder = new Recorder({
-      store,
-      account,
-      locator: new EventStoreMessageLocator(store, account),
-      logger: log,
-    });
-    const media = new MediaWorker({
-      account,
-      store,
-      root: mediaRoot(config.dataDir),
-      pacer,
-      settings: mediaSettingsFromConfig(config),
-      logger: logger.child({ component: 'media' }),
-    });
-    worker = media;
+    const parts = backfillComponents({ config, gateway, store, account, logger });
+    worker = parts.media;
     if (context.signal.aborted) stopMedia();
     const summary = await runBackfill(request, {
-      account,
-      store,
-      telegram: gatewayPort(gateway),
-      capture: recorderCapture(recorder),
-      pacer,
-      filters: { include: config.chatsInclude, exclude: config.chatsExclude, types: config.chatTypes },
-      media,
+      ...parts.deps,
       waitForMedia: true,
-      enqueueMedia: (chat, messageId, descriptor, runId, message?: MessageObservation) =>
-        media.enqueue({
-          chat,
-          messageId,
-          media: descriptor,
-          open: () => gatewayDownloadSource(gateway, chat, messageId, message?.mediaLocation),
-          source: 'backfill',
-          runId,
-        }),
       progress: (label, total) =>
-        createProgress({ label, total, unit: 'messages', stream: context.stderr, logger: log }),
-      logger: log,
+        createProgress({ label, total, unit: 'messages', stream: context.stderr, logger: parts.deps.logger }),
       signal: context.signal,
     });
     context.stdout.write(renderSummaryTable(summary));

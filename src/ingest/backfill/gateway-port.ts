@@ -1,7 +1,8 @@
 // Binds the backfiller's narrow port to the Telegram gateway: dialogs and usernames become ChatInfo,
 // history pages pass through with their observations. Flood waits are left to the shared pacer:
-// every call tells the gateway not to sleep through any (maxFloodWaitSeconds 0), so one place
-// counts and paces them.
+// calls tell the gateway not to sleep through any (maxFloodWaitSeconds 0), so one place counts and
+// paces them. The dialog list is the exception: a page of an iterator cannot be asked again from
+// outside, so there the gateway waits (up to MAX_FLOOD_WAIT_SECONDS) and continues itself.
 import type {
   ChatObservation,
   MessageObservation,
@@ -52,10 +53,14 @@ const isNotFound = (error: unknown): boolean => {
   return NOT_FOUND.test(`${String(e?.errorMessage ?? '')} ${String(e?.message ?? '')}`);
 };
 
-export function gatewayPort(gateway: TelegramGateway): BackfillTelegram<MessageObservation, Observation> {
+export function gatewayPort(
+  gateway: TelegramGateway,
+  options: { readonly maxFloodWaitSeconds?: number } = {},
+): BackfillTelegram<MessageObservation, Observation> {
   return {
     async *dialogs(signal) {
-      for await (const page of gateway.dialogs(DIALOG_PAGE, immediate(signal))) {
+      const call = { signal, maxFloodWaitSeconds: options.maxFloodWaitSeconds };
+      for await (const page of gateway.dialogs(DIALOG_PAGE, call)) {
         yield page.dialogs.map((d) => dialogInfo(d, page.entities));
       }
     },

@@ -24,6 +24,8 @@ import type { ChatRunSummary, RunSummary } from './summary.ts';
 
 export const DIALOGS_METHOD = 'messages.getDialogs';
 
+const emptyMedia = { downloaded: 0, deduplicated: 0, skipped: 0, deferred: 0, bytes: 0 };
+
 export interface BackfillRequest {
   /** --chat values (id, @username, exact title); empty with `all`. */
   readonly chats: readonly string[];
@@ -57,10 +59,13 @@ export async function runBackfill<M extends PageMessage, E extends PageEntity>(
   const floodWaitsBefore = deps.pacer.stats().floodWaits;
   const mediaBefore = deps.media?.stats();
   const runs = new RunHistory(await deps.store.readStream(streams.account(deps.account)));
+  if (request.gapsOnly && request.chats.length === 0 && !runs.hasPendingGaps())
+    return { chats: [], media: emptyMedia, floodWaits: 0, durationMs: Date.now() - started };
   const directory = new DialogDirectory(pacedDialogs(deps));
   const results: ChatRunSummary[] = [];
   const queue: ChatInfo[] = [];
   const seen = new Set<string>();
+  const gapChats = new Set<string>();
   const add = (info: ChatInfo) => {
     if (seen.has(peerKey(info.chat))) return;
     seen.add(peerKey(info.chat));
@@ -111,6 +116,7 @@ export async function runBackfill<M extends PageMessage, E extends PageEntity>(
     if (request.all || request.gapsOnly) {
       const dialogs = (await directory.all()).map((d) => d.chat);
       for (const chat of runs.pendingGapChats(dialogs)) {
+        gapChats.add(peerKey(chat));
         const info = await findChat(chat, directory, deps);
         if (info) add(info);
         else fail(peerKey(chat), 'a gap was reported for this chat, but it is no longer among the dialogs');
@@ -125,7 +131,13 @@ export async function runBackfill<M extends PageMessage, E extends PageEntity>(
     if (deps.signal?.aborted) break;
     const info = queue[i]!;
     const result = await runChat(
-      { info, mode: request.mode, since: request.since, until: request.until },
+      {
+        info,
+        mode: request.mode,
+        since: request.since,
+        until: request.until,
+        alwaysRecord: gapChats.has(peerKey(info.chat)),
+      },
       { ...deps, runs },
     );
     const { linked, runId: _runId, ...summary } = result;

@@ -1,7 +1,12 @@
 // The backfiller's capture step is the listener's: every page goes through the shared Recorder and
 // deciders, so a message seen by both is stored once. Deletions a page proves are recorded as
 // MessageDeleted matched by 'verify'; the counts come from what was actually written.
-import type { MessageObservation, Observation, ObservationMeta } from '../../events/observations.ts';
+import {
+  type MessageObservation,
+  type Observation,
+  type ObservationMeta,
+  privateChatOf,
+} from '../../events/observations.ts';
 import type { Recorder } from '../recorder.ts';
 import type { CaptureCounts, CaptureInput, PageCapture } from './ports.ts';
 
@@ -13,7 +18,13 @@ export function recorderCapture(
     async capture(input: CaptureInput<MessageObservation, Observation>): Promise<CaptureCounts> {
       const observations: Observation[] = [];
       // Chats, users and migrations that came with the page; "changed, fetch it" hints are for the listener.
-      for (const entity of input.entities) if (entity.kind !== 'chatChanged') observations.push(entity);
+      for (const entity of input.entities) {
+        if (entity.kind === 'chatChanged') continue;
+        observations.push(entity);
+        // A private chat is known only through its user: record the chat as the listener does.
+        if (entity.kind === 'user' && input.chat.kind === 'user' && entity.userId === input.chat.id)
+          observations.push(privateChatOf(entity));
+      }
       observations.push(...input.messages);
       if (input.deletedIds.length > 0) {
         const meta: ObservationMeta = { source: 'backfill', observedAt: now().toISOString() };

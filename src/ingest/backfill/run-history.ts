@@ -81,6 +81,17 @@ export class RunHistory {
   }
 
   /**
+   * Whether any gap request may still be waiting, decided without the dialog list: a named chat
+   * not completed since its gap, or a gap without a chat that no completed run has followed yet.
+   */
+  hasPendingGaps(): boolean {
+    const newestCompleted = Math.max(-1, ...[...this.chats.values()].map((c) => c.completedAt));
+    return this.gaps.some((gap) =>
+      gap.chat ? this.of(gap.chat).completedAt < gap.version : newestCompleted < gap.version,
+    );
+  }
+
+  /**
    * Chats a gap request still waits for: named chats, and for a gap without a chat (the common
    * box of private chats and basic groups overflowed) every such dialog in `dialogs`.
    */

@@ -1,9 +1,14 @@
 // Backfill as a long-running service for listen/run mode: the cron schedule runs a catch-up of every
 // allowed dialog, and a watcher on the event log starts a run for just the affected chats as soon as
 // the listener records a gap it cannot close itself (GapDetected with backfillRequested).
+import { join } from 'node:path';
+import type { Config } from '../../config/index.ts';
 import { streams } from '../../events/peers.ts';
 import type { EventStore } from '../../eventstore/port.ts';
+import type { Logger } from '../../log/logger.ts';
+import type { TelegramGateway } from '../../telegram/index.ts';
 import { describeError } from '../describe-error.ts';
+import { BACKFILL_LOCK_FILE, type BackfillConfig, backfillComponents } from './components.ts';
 import { type BackfillDeps, runBackfill } from './index.ts';
 import type { PageEntity, PageMessage } from './ports.ts';
 import { BackfillScheduler } from './scheduler.ts';
@@ -39,7 +44,8 @@ export function startBackfillService<M extends PageMessage, E extends PageEntity
     describe: (summary) => totals(summary),
   }).start();
   const watching = watchGaps(options, scheduler, stopping.signal);
-  if (options.runAtStart) void scheduler.trigger('start');
+  // Gaps recorded while no backfill was running are answered now, not at the next tick.
+  void scheduler.trigger(options.runAtStart ? 'start' : 'gap');
   return {
     scheduler,
     stop: async () => {
@@ -78,4 +84,34 @@ async function watchGaps<M extends PageMessage, E extends PageEntity>(
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
   }
+}
+
+/**
+ * The scheduled backfill of listen/run mode on the process's connected gateway: catch-up of every
+ * allowed dialog on SCHEDULE, and prompt runs for gaps the listener reports. Files keep downloading
+ * between runs; stop() ends both and leaves unfinished files for the next start.
+ */
+export function startScheduledBackfill(options: {
+  readonly config: BackfillConfig & Pick<Config, 'schedule'>;
+  readonly gateway: TelegramGateway;
+  readonly store: EventStore;
+  readonly account: string;
+  readonly logger: Logger;
+  readonly runAtStart?: boolean;
+}): BackfillService {
+  const parts = backfillComponents(options);
+  const service = startBackfillService({
+    ...parts.deps,
+    store: options.store,
+    schedule: options.config.schedule,
+    lockPath: join(options.config.dataDir, BACKFILL_LOCK_FILE),
+    runAtStart: options.runAtStart,
+  });
+  return {
+    scheduler: service.scheduler,
+    stop: async () => {
+      await service.stop();
+      await parts.media.stop();
+    },
+  };
 }

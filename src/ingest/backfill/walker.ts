@@ -1,6 +1,8 @@
 // Walks planned segments page by page, newest first, and says for each page which id span it
 // vouches for: every message with an id in the span is in the page or does not exist. That span is
 // what makes progress resumable (walked ranges) and what verify compares the archive against.
+// The next page is requested while the caller records the current one, so Telegram's answer time
+// and our recording overlap.
 import type { IdRange } from './id-ranges.ts';
 import type { Segment } from './planner.ts';
 
@@ -39,37 +41,53 @@ export interface WalkPage<M, P = readonly M[]> {
   readonly reachedSince: boolean;
 }
 
+interface Request<P> {
+  readonly segment: number;
+  readonly cursor: number;
+  readonly answer: Promise<P>;
+}
+
 export async function* walkSegments<M, P = readonly M[]>(
   options: WalkOptions<M, P>,
 ): AsyncGenerator<WalkPage<M, P>> {
   const messagesOf = options.messagesOf ?? ((answer: P) => answer as unknown as readonly M[]);
-  for (const segment of options.segments) {
-    let cursor = segment.upper;
-    while (cursor >= segment.lower) {
-      options.signal?.throwIfAborted();
-      const answer = await options.fetch({
-        offsetId: cursor + 1,
-        minId: segment.lower - 1,
-        limit: options.pageSize,
-      });
-      const returned = messagesOf(answer);
-      // Keep to the segment even if a server ignores min_id; sort newest first.
-      const messages = returned
-        .filter((m) => {
-          const id = options.idOf(m);
-          return id >= segment.lower && id <= cursor;
-        })
-        .sort((a, b) => options.idOf(b) - options.idOf(a));
-      const lowest = messages.length > 0 ? options.idOf(messages.at(-1)!) : undefined;
-      // Telegram returns fewer messages than asked only at the end of the range.
-      const end = lowest === undefined || returned.length < options.pageSize || lowest <= segment.lower;
-      const reachedSince =
-        options.since !== undefined && messages.some((m) => options.dateOf(m) < options.since!);
-      const spanLower = end && !reachedSince ? segment.lower : (lowest ?? segment.lower);
-      yield { segment, answer, messages, span: { from: spanLower, to: cursor }, reachedSince };
-      if (reachedSince) return;
-      if (end) break;
-      cursor = lowest - 1;
+  const request = (segment: number, cursor: number): Request<P> => {
+    options.signal?.throwIfAborted();
+    const answer = options.fetch({
+      offsetId: cursor + 1,
+      minId: options.segments[segment]!.lower - 1,
+      limit: options.pageSize,
+    });
+    // Observed when awaited; a prefetch abandoned by a stopping caller must not go unhandled.
+    answer.catch(() => undefined);
+    return { segment, cursor, answer };
+  };
+  let next: Request<P> | undefined =
+    options.segments.length > 0 ? request(0, options.segments[0]!.upper) : undefined;
+  while (next) {
+    const { segment: index, cursor } = next;
+    const segment = options.segments[index]!;
+    const answer = await next.answer;
+    next = undefined;
+    const returned = messagesOf(answer);
+    // Keep to the segment even if a server ignores min_id; sort newest first.
+    const messages = returned
+      .filter((m) => {
+        const id = options.idOf(m);
+        return id >= segment.lower && id <= cursor;
+      })
+      .sort((a, b) => options.idOf(b) - options.idOf(a));
+    const lowest = messages.length > 0 ? options.idOf(messages.at(-1)!) : undefined;
+    // Telegram returns fewer messages than asked only at the end of the range.
+    const end = lowest === undefined || returned.length < options.pageSize || lowest <= segment.lower;
+    const reachedSince =
+      options.since !== undefined && messages.some((m) => options.dateOf(m) < options.since!);
+    const spanLower = end && !reachedSince ? segment.lower : (lowest ?? segment.lower);
+    if (!reachedSince) {
+      if (!end) next = request(index, lowest! - 1);
+      else if (index + 1 < options.segments.length)
+        next = request(index + 1, options.segments[index + 1]!.upper);
     }
+    yield { segment, answer, messages, span: { from: spanLower, to: cursor }, reachedSince };
   }
 }

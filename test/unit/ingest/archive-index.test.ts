@@ -82,6 +82,7 @@ describe('loadArchiveIndex', () => {
     const index = await loadArchiveIndex(store, '1', chat);
     expect([...index.messages.keys()].sort()).toEqual([2, 3, 4, 5]);
     expect([...index.deleted]).toEqual([1]);
+    expect([...index.present].sort()).toEqual([1, 2, 3, 4, 5]);
     expect(index.messages.get(3)).toEqual({ id: 3, date: 3000 });
     expect(pendingMedia(index).map((m) => m.id)).toEqual([4, 5]);
     expect(spansOf(index)).toEqual([{ from: 2, to: 5, fromDate: 2000, toDate: 5000 }]);

@@ -84,6 +84,24 @@ describe('runBackfill', () => {
     expect(second.chats).toEqual([]);
   });
 
+  it('answers a gap even when the chat turns out to have nothing to fetch', async () => {
+    await backfill({ chats: ['@news'] });
+    const account = streams.account(ACCOUNT);
+    await store.append(account, [
+      {
+        id: eventId(account, 'GapDetected', '2'),
+        type: 'GapDetected',
+        data: { chat: news, reason: 'channelDifferenceTooLong', backfillRequested: true },
+        metadata: { source: 'live', observedAt: '2024-01-01T00:00:00.000Z' },
+      },
+    ]);
+    const answered = await backfill({ gapsOnly: true });
+    expect(answered.chats.map((c) => [c.chat, c.status, c.fetched])).toEqual([
+      ['News (-1000000003000)', 'completed', 0],
+    ]);
+    expect((await backfill({ gapsOnly: true })).chats).toEqual([]);
+  });
+
   it('follows a group-to-supergroup migration and archives both halves', async () => {
     telegram.addChat({ chat: supergroup, chatType: 'supergroup', title: 'Team' }, 10);
     telegram.addChat({ chat: oldGroup, chatType: 'group', title: 'Team' }, 41);

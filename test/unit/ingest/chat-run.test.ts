@@ -78,8 +78,13 @@ describe('runChat', () => {
     expect(second).toMatchObject({ status: 'completed', fetched: 2, created: 2 });
     expect(telegram.queries.map((q) => q.query)).toEqual([{ offsetId: 123, minId: 120, limit: 100 }]);
     telegram.queries.length = 0;
+    const runsBefore = (await accountEvents('BackfillRunStarted')).length;
     expect(await run()).toMatchObject({ status: 'completed', fetched: 0 });
     expect(telegram.queries).toEqual([]);
+    // A run with nothing to do leaves no events: the account stream grows with real work only.
+    expect(await accountEvents('BackfillRunStarted')).toHaveLength(runsBefore);
+    expect(await run({ alwaysRecord: true })).toMatchObject({ status: 'completed', fetched: 0 });
+    expect(await accountEvents('BackfillRunStarted')).toHaveLength(runsBefore + 1);
   });
 
   it('continues an interrupted run where it stopped, without refetching stored messages', async () => {

@@ -117,6 +117,31 @@ describe('resolveChat', () => {
   });
 });
 
+describe('a dialog list that fails to load', () => {
+  it('says so for ids and titles, and still finds @usernames by lookup', async () => {
+    const failing = {
+      async *[Symbol.asyncIterator]() {
+        yield [alice];
+        throw new Error('RPC_CALL_FAIL');
+      },
+    };
+    const deps = {
+      directory: new DialogDirectory(failing),
+      filters: all,
+      resolveUsername: async (u: string) => (u === 'news' ? news : undefined),
+    };
+    await expect(resolveChat(parseChatSpec('-1000000003000'), deps)).rejects.toThrow(
+      'cannot look up -1000000003000: the dialog list could not be loaded (RPC_CALL_FAIL)',
+    );
+    await expect(resolveChat(parseChatSpec('News'), deps)).rejects.toThrow(
+      'the dialog list could not be loaded',
+    );
+    expect(await resolveChat(parseChatSpec('@news'), deps)).toBe(news);
+    expect(await resolveChat(parseChatSpec('2000'), deps)).toBe(alice);
+    await expect(deps.directory.all()).rejects.toThrow('RPC_CALL_FAIL');
+  });
+});
+
 describe('--all filters', () => {
   it('applies CHAT_TYPES, CHATS_INCLUDE and CHATS_EXCLUDE', async () => {
     expect(filteredOutBy(bot, { ...all, types: ['private'] })).toBe('CHAT_TYPES');

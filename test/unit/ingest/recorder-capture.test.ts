@@ -97,4 +97,22 @@ describe('recorderCapture', () => {
     );
     expect((await store.readAll()).map((e) => e.type).sort()).toEqual(['ChatObserved', 'UserObserved']);
   });
+
+  it('records a private chat as a chat, from its user', async () => {
+    const { capture, store } = setup();
+    const ann = peer('user', 9);
+    await capture.capture({
+      ...page(
+        [],
+        [],
+        [{ kind: 'user', userId: '9', firstName: 'Ann', username: 'ann_n', bot: false, meta: backfill }],
+      ),
+      chat: ann,
+    });
+    const [chat] = await store.readStream(streams.chat(ACCOUNT, ann));
+    expect(chat).toMatchObject({
+      type: 'ChatObserved',
+      data: { chat: ann, chatType: 'private', title: 'Ann' },
+    });
+  });
 });

@@ -102,5 +102,27 @@ describe('RunHistory', () => {
     // news: only an interrupted run since its gap. group: never ran. alice: answered. The channel
     // is not part of the common box.
     expect(history.pendingGapChats([alice, group, peer('channel', 9)])).toEqual([news, group]);
+    expect(history.hasPendingGaps()).toBe(true);
+  });
+
+  it('tells without the dialogs whether any gap may still wait', () => {
+    const gap = (chat?: typeof news): DomainEvent => ({
+      type: 'GapDetected',
+      data: { chat, reason: 'channelDifferenceTooLong', backfillRequested: true },
+    });
+    expect(new RunHistory(stored([started('r1'), completed('r1', 'completed', [])])).hasPendingGaps()).toBe(
+      false,
+    );
+    expect(
+      new RunHistory(stored([gap(news), started('r1'), completed('r1', 'completed', [])])).hasPendingGaps(),
+    ).toBe(false);
+    expect(
+      new RunHistory(stored([started('r1'), completed('r1', 'completed', []), gap()])).hasPendingGaps(),
+    ).toBe(true);
+    expect(
+      new RunHistory(
+        stored([gap(), started('r2', alice), completed('r2', 'completed', [], {}, alice)]),
+      ).hasPendingGaps(),
+    ).toBe(false);
   });
 });

@@ -33,11 +33,22 @@ function sameInputPeer(world: World, input: any, chat: FakeChat): boolean {
   }
 }
 
+/** Newest-first copies of histories, reused while the history array is unchanged (big benchmark worlds). */
+const newestFirstCache = new WeakMap<readonly FakeMessage[], { length: number; sorted: FakeMessage[] }>();
+
+function newestFirstOf(all: readonly FakeMessage[]): FakeMessage[] {
+  const cached = newestFirstCache.get(all);
+  if (cached && cached.length === all.length) return cached.sorted;
+  const sorted = [...all].sort((a, b) => b.id - a.id);
+  newestFirstCache.set(all, { length: all.length, sorted });
+  return sorted;
+}
+
 /** messages.getHistory paging: newest first from offset_id/offset_date, add_offset, limit, min_id/max_id. */
 export function historyPage(all: readonly FakeMessage[], request: Api.messages.GetHistory): FakeMessage[] {
-  const newestFirst = [...all].sort((a, b) => b.id - a.id);
+  const newestFirst = newestFirstOf(all);
   let start = 0;
-  if (request.offsetId) start = newestFirst.findIndex((m) => m.id < request.offsetId);
+  if (request.offsetId) start = firstBelow(newestFirst, request.offsetId);
   else if (request.offsetDate) start = newestFirst.findIndex((m) => m.date < request.offsetDate);
   if (start < 0) start = newestFirst.length;
   start += request.addOffset;
@@ -45,6 +56,18 @@ export function historyPage(all: readonly FakeMessage[], request: Api.messages.G
   return newestFirst
     .slice(Math.max(0, start), Math.max(0, start + limit))
     .filter((m) => (!request.minId || m.id > request.minId) && (!request.maxId || m.id < request.maxId));
+}
+
+/** Index of the first message with an id below `offsetId` in a newest-first list (binary search). */
+function firstBelow(newestFirst: readonly FakeMessage[], offsetId: number): number {
+  let lo = 0;
+  let hi = newestFirst.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (newestFirst[mid]!.id < offsetId) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }
 
 export function installMessages(server: FakeTelegramServer, world: World): void {

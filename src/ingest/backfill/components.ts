@@ -1,0 +1,101 @@
+// The backfill's parts as the configuration asks for them, on a connected gateway: the pacer, the
+// shared recorder, the media worker and the port to Telegram. Used by the backfill command and by
+// the scheduled backfill inside listen/run.
+import type { Config } from '../../config/index.ts';
+import type { MessageObservation, Observation } from '../../events/observations.ts';
+import type { EventStore } from '../../eventstore/port.ts';
+import type { Logger } from '../../log/logger.ts';
+import type { TelegramGateway } from '../../telegram/index.ts';
+import { gatewayDownloadSource } from '../media/gateway-source.ts';
+import { mediaRoot } from '../media/naming.ts';
+import { mediaSettingsFromConfig } from '../media/policy.ts';
+import { MediaWorker } from '../media/worker.ts';
+import { EventStoreMessageLocator } from '../message-locator.ts';
+import { Pacer } from '../pacing/pacer.ts';
+import { Recorder } from '../recorder.ts';
+import { gatewayPort } from './gateway-port.ts';
+import type { BackfillDeps } from './index.ts';
+import { NewMessageStates } from './new-messages.ts';
+import { recorderCapture } from './recorder-capture.ts';
+
+/** In DATA_DIR: one backfill at a time across processes (see run-lock.ts). */
+export const BACKFILL_LOCK_FILE = 'backfill.lock';
+
+export type BackfillConfig = Pick<
+  Config,
+  | 'dataDir'
+  | 'requestsPerSecond'
+  | 'maxFloodWaitSeconds'
+  | 'chatsInclude'
+  | 'chatsExclude'
+  | 'chatTypes'
+  | 'mediaTypes'
+  | 'maxMediaSizeMb'
+  | 'mediaExcludeChats'
+>;
+
+export interface BackfillComponents {
+  readonly pacer: Pacer;
+  readonly media: MediaWorker;
+  readonly deps: Omit<BackfillDeps<MessageObservation, Observation>, 'signal' | 'progress'>;
+}
+
+export function backfillComponents(options: {
+  readonly config: BackfillConfig;
+  readonly gateway: TelegramGateway;
+  readonly store: EventStore;
+  readonly account: string;
+  readonly logger: Logger;
+}): BackfillComponents {
+  const { config, gateway, store, account } = options;
+  const logger = options.logger.child({ component: 'backfill' });
+  const pacer = new Pacer({
+    requestsPerSecond: config.requestsPerSecond,
+    maxFloodWaitSeconds: config.maxFloodWaitSeconds,
+    onFloodWait: ({ method, seconds, willWait }) =>
+      logger.warn(
+        { method, seconds },
+        willWait ? 'FLOOD_WAIT: pausing this method' : 'FLOOD_WAIT over the limit',
+      ),
+  });
+  const newMessages = new NewMessageStates();
+  const recorder = new Recorder({
+    store,
+    account,
+    locator: new EventStoreMessageLocator(store, account),
+    logger,
+    stateLoader: newMessages,
+  });
+  const media = new MediaWorker({
+    account,
+    store,
+    root: mediaRoot(config.dataDir),
+    pacer,
+    settings: mediaSettingsFromConfig(config),
+    logger: options.logger.child({ component: 'media' }),
+  });
+  return {
+    pacer,
+    media,
+    deps: {
+      account,
+      store,
+      telegram: gatewayPort(gateway, { maxFloodWaitSeconds: config.maxFloodWaitSeconds }),
+      capture: recorderCapture(recorder),
+      trackArchive: (chat, present) => newMessages.track(chat, present),
+      pacer,
+      filters: { include: config.chatsInclude, exclude: config.chatsExclude, types: config.chatTypes },
+      media,
+      enqueueMedia: (chat, messageId, descriptor, runId, message) =>
+        media.enqueue({
+          chat,
+          messageId,
+          media: descriptor,
+          open: () => gatewayDownloadSource(gateway, chat, messageId, message?.mediaLocation),
+          source: 'backfill',
+          runId,
+        }),
+      logger,
+    },
+  };
+}
