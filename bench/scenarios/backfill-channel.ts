@@ -2,7 +2,9 @@
 // worker thread, so its serialising and encryption run on their own core) through the real gateway
 // (gramjs), the planner and walker, the shared recorder and deciders, into a new SQLite event store.
 // Timed from the start of the run to its summary; connecting and building the world are not.
+
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { openSqliteEventStore } from '../../src/eventstore/sqlite.ts';
 import { gatewayPort } from '../../src/ingest/backfill/gateway-port.ts';
 import { runBackfill } from '../../src/ingest/backfill/index.ts';
