@@ -3,8 +3,8 @@
 // fastest path SQLite has, and nothing else can interleave with them.
 import type { Database, Statement } from 'better-sqlite3';
 import type { CheckpointRow, RowPatch, SearchWrite } from '../model.ts';
-import { SQLITE_SEARCH_TABLE } from '../search/schema.ts';
 import { messageDocument } from '../search/document.ts';
+import { SQLITE_SEARCH_TABLE } from '../search/schema.ts';
 import type { SearchSwitch } from './open.ts';
 import type { Row, TableOperations } from './operations.ts';
 import {
