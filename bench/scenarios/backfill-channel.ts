@@ -2,6 +2,7 @@
 // worker thread, so its serialising and encryption run on their own core) through the real gateway
 // (gramjs), the planner and walker, the shared recorder and deciders, into a new SQLite event store.
 // Timed from the start of the run to its summary; connecting and building the world are not.
+
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { openSqliteEventStore } from '../../src/eventstore/sqlite.ts';
