@@ -1,6 +1,6 @@
 // `telegram-archive demo` as a user runs it: says it is simulated, serves GraphiQL over a growing
 // archive of a fake Telegram, and stops cleanly on Ctrl-C.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
@@ -50,6 +50,7 @@ describe('telegram-archive demo', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ta-demo-'));
     writeFileSync(join(dir, 'events.sqlite'), 'a real archive, perhaps');
     const result = await runBin(['demo', '--data-dir', dir, '--port', '0']);
+    rmSync(dir, { recursive: true, force: true });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('is not empty and was not made by the demo');
   });

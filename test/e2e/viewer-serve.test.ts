@@ -170,6 +170,7 @@ describe('telegram-archive serve refuses', () => {
   it('an anonymous viewer beyond loopback, before opening anything', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'ta-serve-'));
     const result = await runBin(['serve', '--host', '0.0.0.0'], { env: { DATA_DIR: empty } });
+    rmSync(empty, { recursive: true, force: true });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('Refusing to serve the archive on 0.0.0.0 without authentication');
     expect(result.stderr).not.toMatch(/\n\s+at /);
