@@ -102,11 +102,12 @@ export async function runArchive(options: RunModeOptions): Promise<void> {
       dataDir: config.dataDir,
       logger: logger.child({ component: 'listener' }),
       signal: stopListener.signal,
+      // Made on connect, before the catch-up: live files and the backfill's share one worker.
+      media: (account) => (media = mediaWorker(config, logger, store, account.userId, pacer)),
       onReady: (account) => {
         options.onListening?.(account);
         if (stopRequested.aborted) return;
-        media = mediaWorker(config, logger, store, account.userId, pacer);
-        backfill = backfillService(config, logger, store, connected, account.userId, media, pacer, options);
+        backfill = backfillService(config, logger, store, connected, account.userId, media!, pacer, options);
       },
     }).catch(fail);
     if (!stopRequested.aborted) await once(stopRequested, 'abort').catch(() => undefined);

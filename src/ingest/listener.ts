@@ -1,6 +1,8 @@
 // The listener: records what Telegram pushes, as it happens. Gateway events go through the update
-// tracker (gap recovery, durable state), then through per-chat serial queues into the recorder.
-// On stop it takes no more updates, drains the queues, saves the state and disconnects.
+// tracker (gap recovery, durable state), then through per-chat serial queues into the recorder; the
+// files of recorded messages go to the background media worker, so capture never waits for them.
+// On stop it takes no more updates, drains the queues, stops the media worker (unfinished downloads
+// stay resumable), saves the state and disconnects.
 import {
   type Observation,
   type ObservationMeta,
@@ -13,8 +15,10 @@ import { StoreUnavailableError } from '../eventstore/errors.ts';
 import type { EventStore } from '../eventstore/port.ts';
 import type { Logger } from '../log/logger.ts';
 import { type AccountInfo, abortableSleep, type TelegramGateway } from '../telegram/index.ts';
+import { enqueueFile } from './media/enqueue.ts';
+import type { MediaWorker } from './media/worker.ts';
 import { EventStoreMessageLocator, type MessageLocator } from './message-locator.ts';
-import { Recorder } from './recorder.ts';
+import { type RecordedFile, Recorder } from './recorder.ts';
 import { SerialQueues } from './serial-queues.ts';
 import { UpdateStateFile, type UpdateStateStore } from './update-state/state-file.ts';
 import { type TrackerSink, UpdateTracker } from './update-state/tracker.ts';
@@ -36,6 +40,11 @@ export interface ListenerOptions {
   readonly onReady?: (account: AccountInfo) => void;
   /** Interval of the progress line at info level. Default 60 s. */
   readonly progressIntervalMs?: number;
+  /**
+   * The process's media worker, made once the account is known. Files of newly recorded messages
+   * (and edits that swap the file) are enqueued there; the listener stops it on shutdown.
+   */
+  readonly media?: (account: AccountInfo) => MediaWorker;
 }
 
 export interface ListenerSummary {
@@ -59,13 +68,20 @@ class RecordingSink implements TrackerSink {
   private readonly recorder: Recorder;
   private readonly gateway: TelegramGateway;
   private readonly logger: Logger;
+  private readonly onFiles: (files: readonly RecordedFile[]) => void;
   appended = 0;
   unresolved = 0;
 
-  constructor(recorder: Recorder, gateway: TelegramGateway, logger: Logger) {
+  constructor(
+    recorder: Recorder,
+    gateway: TelegramGateway,
+    logger: Logger,
+    onFiles: (files: readonly RecordedFile[]) => void,
+  ) {
     this.recorder = recorder;
     this.gateway = gateway;
     this.logger = logger;
+    this.onFiles = onFiles;
   }
 
   apply(observations: readonly Observation[]): Promise<void> {
@@ -143,6 +159,7 @@ class RecordingSink implements TrackerSink {
     const outcome = await this.withRetries(() => this.recorder.record(expanded));
     this.appended += outcome.appended;
     this.unresolved += outcome.unresolved.length;
+    if (outcome.files.length > 0) this.onFiles(outcome.files);
     if (outcome.unresolved.length > 0)
       this.logger.info(
         { count: outcome.unresolved.length },
@@ -184,7 +201,10 @@ export async function runListener(options: ListenerOptions): Promise<ListenerSum
     { userId: account.userId, firstName: account.firstName, username: account.username },
     { source: 'live', observedAt: new Date().toISOString() },
   );
-  const sink = new RecordingSink(recorder, gateway, log);
+  const media = options.media?.(account);
+  const sink = new RecordingSink(recorder, gateway, log, (files) => {
+    if (media) for (const file of files) enqueueFile(media, gateway, file, file.source);
+  });
   let fatal: unknown;
   const failed = new AbortController();
   const tracker = new UpdateTracker({
@@ -218,12 +238,19 @@ export async function runListener(options: ListenerOptions): Promise<ListenerSum
     log.info(fatal ? 'stopping after a failure' : 'stopping: no new updates taken, draining');
     unsubscribe();
     tracker.stopIntake();
+    // Downloads are aborted at once: their .part files stay, and files without an outcome are
+    // fetched by the next backfill. Recording what is queued gets the whole budget.
+    const mediaStopped = media?.stop();
     const drained = await settlesWithin(
-      Promise.all([tracker.drain(), sink.idle()]),
+      Promise.all([tracker.drain(), sink.idle(), mediaStopped]),
       options.shutdownBudgetMs ?? 8000,
     );
     if (!drained)
       log.warn('shutdown budget reached: updates still in flight will be fetched again on the next start');
+    if (media) {
+      const { downloaded, deferred, skipped } = media.stats();
+      log.info({ downloaded, deferred, skipped }, 'media worker stopped');
+    }
     try {
       tracker.saveNow();
     } catch (error) {

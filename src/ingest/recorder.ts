@@ -2,9 +2,14 @@
 // stream's state (cached), runs the decider, and appends what changed with the expected version,
 // deciding again when another writer got there first. Listener and backfiller both record through it.
 import type { EventType } from '../events/catalogue.ts';
-import type { NewEvent } from '../events/envelope.ts';
-import type { Observation, ObservationMeta } from '../events/observations.ts';
-import type { AccountLinkedV1, GapDetectedV1 } from '../events/payloads.ts';
+import type { EventSource, NewEvent } from '../events/envelope.ts';
+import type { MediaLocation, Observation, ObservationMeta } from '../events/observations.ts';
+import {
+  type AccountLinkedV1,
+  DOWNLOADABLE_MEDIA,
+  type GapDetectedV1,
+  type MediaDescriptor,
+} from '../events/payloads.ts';
 import { type PeerRef, parseStream, streams } from '../events/peers.ts';
 import { WrongExpectedVersionError } from '../eventstore/errors.ts';
 import type { AppendRequest, AppendResult, EventStore } from '../eventstore/port.ts';
@@ -49,6 +54,8 @@ type Step =
       readonly stream: string;
       readonly kind: 'message';
       readonly decide: (state: MessageState) => NewEvent[];
+      /** Where the observed message's file is, for the media worker. */
+      readonly location?: MediaLocation;
     }
   | { readonly stream: string; readonly kind: 'chat'; readonly decide: (state: ChatState) => NewEvent[] }
   | { readonly stream: string; readonly kind: 'user'; readonly decide: (state: UserState) => NewEvent[] }
@@ -65,6 +72,18 @@ export interface RecordOutcome {
   readonly written: Readonly<Partial<Record<EventType, number>>>;
   /** Ids of peerless deletions that matched no message. */
   readonly unresolved: readonly number[];
+  /** Files that written events brought: a new message's, or the new file of an edit that swapped it. */
+  readonly files: readonly RecordedFile[];
+}
+
+/** A file to hand to the media worker (its policy still decides whether to fetch it). */
+export interface RecordedFile {
+  readonly chat: PeerRef;
+  readonly messageId: number;
+  readonly media: MediaDescriptor;
+  readonly location?: MediaLocation;
+  /** Where the message was seen (live or difference). */
+  readonly source: EventSource;
 }
 
 /**
@@ -133,8 +152,9 @@ export class Recorder {
     const unresolved: number[] = [];
     const steps = await this.stepsFor(observations, unresolved);
     const written: Partial<Record<EventType, number>> = {};
-    const appended = await this.run(steps, written);
-    return { appended, unresolved, written };
+    const files: RecordedFile[] = [];
+    const appended = await this.run(steps, written, files);
+    return { appended, unresolved, written, files };
   }
 
   async linkAccount(linked: AccountLinkedV1, meta: ObservationMeta): Promise<number> {
@@ -162,13 +182,20 @@ export class Recorder {
   private async stepsFor(observations: readonly Observation[], unresolved: number[]): Promise<Step[]> {
     const account = this.options.account;
     const steps: Step[] = [];
-    const message = (chat: PeerRef, id: number, decide: (state: MessageState) => NewEvent[]) =>
-      steps.push({ stream: streams.message(account, chat, id), kind: 'message', decide });
+    const message = (
+      chat: PeerRef,
+      id: number,
+      decide: (state: MessageState) => NewEvent[],
+      location?: MediaLocation,
+    ) => steps.push({ stream: streams.message(account, chat, id), kind: 'message', decide, location });
     for (const observation of observations) {
       switch (observation.kind) {
         case 'message':
-          message(observation.message.chat, observation.message.messageId, (s) =>
-            decideMessage(account, s, observation),
+          message(
+            observation.message.chat,
+            observation.message.messageId,
+            (s) => decideMessage(account, s, observation),
+            observation.mediaLocation,
           );
           break;
         case 'reactions':
@@ -252,18 +279,25 @@ export class Recorder {
   }
 
   /** Decides every step on its stream's evolving state and appends all of it in one batch. */
-  private async run(steps: readonly Step[], written?: Partial<Record<EventType, number>>): Promise<number> {
+  private async run(
+    steps: readonly Step[],
+    written?: Partial<Record<EventType, number>>,
+    files?: RecordedFile[],
+  ): Promise<number> {
     if (steps.length === 0) return 0;
     for (let attempt = 1; ; attempt++) {
       const states = await this.load(steps, attempt === 1);
       const decided = new Map<string, { start: number; events: NewEvent[]; kind: Kind }>();
+      const bringsFile = new Map<NewEvent, RecordedFile>();
       for (const step of steps) {
         const entry = decided.get(step.stream) ?? {
           start: states.get(step.stream)!.version,
           events: [],
           kind: step.kind,
         };
-        const { events, state: next } = applyStep(step, states.get(step.stream)!);
+        const before = states.get(step.stream)!;
+        const { events, state: next } = applyStep(step, before);
+        if (step.kind === 'message') noteFiles(before as MessageState, events, step.location, bringsFile);
         states.set(step.stream, next);
         entry.events.push(...events);
         decided.set(step.stream, entry);
@@ -282,6 +316,7 @@ export class Recorder {
       try {
         const results = await this.options.store.appendBatch(requests);
         if (written) countWritten(requests, results, written);
+        if (files) files.push(...writtenFiles(requests, results, bringsFile));
         return this.remember(results, states);
       } catch (error) {
         if (!(error instanceof WrongExpectedVersionError) || attempt >= MAX_CONFLICT_RETRIES) throw error;
@@ -369,4 +404,45 @@ function countWritten(
       written[type] = (written[type] ?? 0) + 1;
     }
   }
+}
+
+/** Notes which of a message's new events bring a file the message did not have before. */
+function noteFiles(
+  before: MessageState,
+  events: readonly NewEvent[],
+  location: MediaLocation | undefined,
+  into: Map<NewEvent, RecordedFile>,
+): void {
+  let state = before;
+  for (const event of events) {
+    if (event.type === 'MessageCreated' || event.type === 'MessageEdited') {
+      const { chat, messageId, media } = event.data;
+      const created = event.type === 'MessageCreated';
+      if (media && DOWNLOADABLE_MEDIA.includes(media.kind) && (created || media.fileId !== state.mediaFileId))
+        into.set(event, {
+          chat,
+          messageId,
+          media,
+          source: event.metadata.source,
+          ...(location ? { location } : {}),
+        });
+    }
+    state = evolveMessage(state, event, state.version + 1);
+  }
+}
+
+/** The files of the events an append actually wrote: a duplicate means another writer saw it first. */
+function writtenFiles(
+  requests: readonly AppendRequest[],
+  results: readonly AppendResult[],
+  bringsFile: ReadonlyMap<NewEvent, RecordedFile>,
+): RecordedFile[] {
+  const files: RecordedFile[] = [];
+  for (const [r, result] of results.entries()) {
+    for (const [e, appended] of result.events.entries()) {
+      const file = bringsFile.get(requests[r]!.events[e]!);
+      if (file && !appended.duplicate) files.push(file);
+    }
+  }
+  return files;
 }

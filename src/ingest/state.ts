@@ -25,6 +25,8 @@ export interface MessageState {
   /** Hash of the last reaction snapshot; undefined when none was ever recorded. */
   readonly reactionsHash?: string;
   readonly pinned: boolean;
+  /** Telegram's id of the current file, so an edit that swaps the file is told from a caption edit. */
+  readonly mediaFileId?: string;
 }
 
 export const EMPTY_MESSAGE: MessageState = { version: -1, created: false, deleted: false, pinned: false };
@@ -53,6 +55,7 @@ export function evolveMessage(state: MessageState, event: DomainEvent, version: 
         created: true,
         contentHash: messageContentHash(event.data),
         editDate: event.data.editDate,
+        mediaFileId: event.data.media?.fileId,
       };
     case 'MessageEdited':
       return {
@@ -60,6 +63,7 @@ export function evolveMessage(state: MessageState, event: DomainEvent, version: 
         version,
         contentHash: event.data.contentHash,
         editDate: event.data.editDate ?? state.editDate,
+        mediaFileId: event.data.media?.fileId,
       };
     case 'MessageDeleted':
       return { ...state, version, deleted: true };

@@ -1,8 +1,10 @@
 // `telegram-archive listen`: follow the account live and record every change as events, catching up
 // on what was missed while it was down. Stops cleanly on Ctrl-C / SIGTERM.
 import { openEventStore } from '../../eventstore/index.ts';
+import { mediaWorkerFor, requestPacer } from '../../ingest/backfill/components.ts';
 import type { BackfillService } from '../../ingest/backfill/service.ts';
 import { runListener, UpdateStateFileError } from '../../ingest/index.ts';
+import type { MediaWorker } from '../../ingest/media/worker.ts';
 import { createListenerStatus } from '../../ingest/status.ts';
 import {
   createTelegramGateway,
@@ -20,7 +22,8 @@ export const listenCommand: Command = {
     'Connects with the session from `telegram-archive auth`, fetches what changed since the last run ' +
     '(getDifference), then records updates as they arrive. Reconnects by itself; gaps too large to fetch ' +
     'are recorded as GapDetected for the backfill. Ctrl-C or SIGTERM stops it after the queued updates ' +
-    'are recorded (within 10 s).',
+    'are recorded (within 10 s). Files of new messages are downloaded in the background as MEDIA_TYPES, ' +
+    'MAX_MEDIA_SIZE_MB and MEDIA_EXCLUDE_CHATS allow; downloads cut short by a stop resume on the next run.',
   options: {
     'no-schedule': {
       type: 'boolean',
@@ -40,15 +43,17 @@ export const listenCommand: Command = {
       throw new CliFailure(new MissingCredentialsError().message);
     const store = await openEventStore(config, logger);
     const gateway = createTelegramGateway({ config, logger: logger.child({ component: 'telegram' }) });
-    // The scheduled backfill shares this connection and its request budget; it stops as soon as
-    // the listener is asked to, so it never outlives the connection.
+    // The scheduled backfill shares this connection, its request budget and the media worker; it
+    // stops as soon as the listener is asked to, so it never outlives the connection.
+    const pacer = requestPacer(config, logger.child({ component: 'pacer' }));
+    let media: MediaWorker | undefined;
     let backfill: BackfillService | undefined;
     let starting: Promise<void> | undefined;
     const startBackfill = async (account: string) => {
       try {
         const { startScheduledBackfill } = await import('../../ingest/backfill/service.ts');
         if (!context.signal.aborted)
-          backfill = startScheduledBackfill({ config, gateway, store, account, logger });
+          backfill = startScheduledBackfill({ config, gateway, store, account, logger, pacer, media });
       } catch (error) {
         logger.error({ error: (error as Error).message }, 'the scheduled backfill could not start');
       }
@@ -68,6 +73,8 @@ export const listenCommand: Command = {
         dataDir: config.dataDir,
         logger: logger.child({ component: 'listener' }),
         signal: context.signal,
+        media: (account) =>
+          (media = mediaWorkerFor({ config, store, account: account.userId, pacer, logger })),
         onReady: (account) => {
           status.set('connected');
           context.stderr.write(

@@ -6,7 +6,7 @@ import type { MessageObservation, Observation } from '../../events/observations.
 import type { EventStore } from '../../eventstore/port.ts';
 import type { Logger } from '../../log/logger.ts';
 import type { TelegramGateway } from '../../telegram/index.ts';
-import { gatewayDownloadSource } from '../media/gateway-source.ts';
+import { enqueueFile } from '../media/enqueue.ts';
 import { mediaRoot } from '../media/naming.ts';
 import { mediaSettingsFromConfig } from '../media/policy.ts';
 import { MediaWorker } from '../media/worker.ts';
@@ -40,16 +40,12 @@ export interface BackfillComponents {
   readonly deps: Omit<BackfillDeps<MessageObservation, Observation>, 'signal' | 'progress'>;
 }
 
-export function backfillComponents(options: {
-  readonly config: BackfillConfig;
-  readonly gateway: TelegramGateway;
-  readonly store: EventStore;
-  readonly account: string;
-  readonly logger: Logger;
-}): BackfillComponents {
-  const { config, gateway, store, account } = options;
-  const logger = options.logger.child({ component: 'backfill' });
-  const pacer = new Pacer({
+/** One request budget for everything a process asks Telegram. */
+export function requestPacer(
+  config: Pick<Config, 'requestsPerSecond' | 'maxFloodWaitSeconds'>,
+  logger: Logger,
+): Pacer {
+  return new Pacer({
     requestsPerSecond: config.requestsPerSecond,
     maxFloodWaitSeconds: config.maxFloodWaitSeconds,
     onFloodWait: ({ method, seconds, willWait }) =>
@@ -58,6 +54,39 @@ export function backfillComponents(options: {
         willWait ? 'FLOOD_WAIT: pausing this method' : 'FLOOD_WAIT over the limit',
       ),
   });
+}
+
+/** The process's media worker: backfill and listener hand it their files. */
+export function mediaWorkerFor(options: {
+  readonly config: Pick<Config, 'dataDir' | 'mediaTypes' | 'maxMediaSizeMb' | 'mediaExcludeChats'>;
+  readonly store: EventStore;
+  readonly account: string;
+  readonly pacer: Pacer;
+  readonly logger: Logger;
+}): MediaWorker {
+  return new MediaWorker({
+    account: options.account,
+    store: options.store,
+    root: mediaRoot(options.config.dataDir),
+    pacer: options.pacer,
+    settings: mediaSettingsFromConfig(options.config),
+    logger: options.logger.child({ component: 'media' }),
+  });
+}
+
+export function backfillComponents(options: {
+  readonly config: BackfillConfig;
+  readonly gateway: TelegramGateway;
+  readonly store: EventStore;
+  readonly account: string;
+  readonly logger: Logger;
+  /** Shared with the rest of the process (listen/run); by default the backfill makes its own. */
+  readonly pacer?: Pacer;
+  readonly media?: MediaWorker;
+}): BackfillComponents {
+  const { config, gateway, store, account } = options;
+  const logger = options.logger.child({ component: 'backfill' });
+  const pacer = options.pacer ?? requestPacer(config, logger);
   const newMessages = new NewMessageStates();
   const recorder = new Recorder({
     store,
@@ -66,14 +95,7 @@ export function backfillComponents(options: {
     logger,
     stateLoader: newMessages,
   });
-  const media = new MediaWorker({
-    account,
-    store,
-    root: mediaRoot(config.dataDir),
-    pacer,
-    settings: mediaSettingsFromConfig(config),
-    logger: options.logger.child({ component: 'media' }),
-  });
+  const media = options.media ?? mediaWorkerFor({ config, store, account, pacer, logger: options.logger });
   return {
     pacer,
     media,
@@ -87,14 +109,13 @@ export function backfillComponents(options: {
       filters: { include: config.chatsInclude, exclude: config.chatsExclude, types: config.chatTypes },
       media,
       enqueueMedia: (chat, messageId, descriptor, runId, message) =>
-        media.enqueue({
-          chat,
-          messageId,
-          media: descriptor,
-          open: () => gatewayDownloadSource(gateway, chat, messageId, message?.mediaLocation),
-          source: 'backfill',
+        enqueueFile(
+          media,
+          gateway,
+          { chat, messageId, media: descriptor, location: message?.mediaLocation },
+          'backfill',
           runId,
-        }),
+        ),
       logger,
     },
   };

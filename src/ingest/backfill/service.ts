@@ -8,6 +8,8 @@ import type { EventStore } from '../../eventstore/port.ts';
 import type { Logger } from '../../log/logger.ts';
 import type { TelegramGateway } from '../../telegram/index.ts';
 import { describeError } from '../describe-error.ts';
+import type { MediaWorker } from '../media/worker.ts';
+import type { Pacer } from '../pacing/pacer.ts';
 import { BACKFILL_LOCK_FILE, type BackfillConfig, backfillComponents } from './components.ts';
 import { type BackfillDeps, runBackfill } from './index.ts';
 import type { PageEntity, PageMessage } from './ports.ts';
@@ -98,6 +100,9 @@ export function startScheduledBackfill(options: {
   readonly account: string;
   readonly logger: Logger;
   readonly runAtStart?: boolean;
+  /** The process's shared request budget and media worker; the latter then stays running on stop(). */
+  readonly pacer?: Pacer;
+  readonly media?: MediaWorker;
 }): BackfillService {
   const parts = backfillComponents(options);
   const service = startBackfillService({
@@ -111,7 +116,7 @@ export function startScheduledBackfill(options: {
     scheduler: service.scheduler,
     stop: async () => {
       await service.stop();
-      await parts.media.stop();
+      if (!options.media) await parts.media.stop();
     },
   };
 }

@@ -3,7 +3,8 @@
 // records each outcome as MediaDownloaded or MediaSkipped without holding up message capture.
 export { classifyDownloadError, type DownloadSource } from './download-source.ts';
 export { type DownloadResult, type DownloadTarget, downloadMedia } from './downloader.ts';
+export { enqueueFile, type FileToArchive } from './enqueue.ts';
 export { gatewayDownloadSource } from './gateway-source.ts';
 export { extensionFor, mediaFilePath, mediaRoot } from './naming.ts';
 export { decideMedia, type MediaSettings, mediaSettingsFromConfig } from './policy.ts';
-export { type MediaJob, type MediaStats, MediaWorker } from './worker.ts';
+export { type EnqueueResult, type MediaJob, type MediaStats, MediaWorker } from './worker.ts';

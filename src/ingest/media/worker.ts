@@ -78,7 +78,7 @@ export class MediaWorker {
   /** Never blocks: the job runs in the background. */
   enqueue(job: MediaJob): EnqueueResult {
     if (decideMedia(job.chat, job.media, this.options.settings).action === 'none') return 'not-a-file';
-    const key = `${peerKey(job.chat)}.${job.messageId}`;
+    const key = jobKey(job);
     if (this.known.has(key)) return 'already-queued';
     if (this.stopped) {
       this.counts.deferred++;
@@ -121,7 +121,7 @@ export class MediaWorker {
       this.active++;
       void this.process(job).finally(() => {
         this.active--;
-        this.known.delete(`${peerKey(job.chat)}.${job.messageId}`);
+        this.known.delete(jobKey(job));
         this.pump();
         if (this.queue.length === 0 && this.active === 0) for (const w of this.idleWaiters.splice(0)) w();
       });
@@ -214,4 +214,9 @@ export class MediaWorker {
       { ...event, id: eventId(stream, type, discriminator), metadata } as NewEvent,
     ]);
   }
+}
+
+/** One file of one message: an edit that swaps the file while the old one downloads is a new job. */
+function jobKey(job: MediaJob): string {
+  return `${peerKey(job.chat)}.${job.messageId}.${job.media.fileId ?? ''}`;
 }

@@ -47,17 +47,42 @@ function setup() {
 }
 
 describe('Recorder', () => {
+  it('reports the files written events bring: a new message, and an edit that swaps the file', async () => {
+    const { recorder } = setup();
+    const photo = { kind: 'photo' as const, fileId: 'p1', size: 10 };
+    const withMedia = (text: string, media: typeof photo | undefined, editDate?: string) => {
+      const base = message(alice, 7, text, editDate);
+      return { ...base, message: { ...base.message, ...(media ? { media } : {}) } };
+    };
+    const files = async (o: MessageObservation) => (await recorder.record([o])).files;
+    expect(await files(withMedia('look', photo))).toEqual([
+      { chat: alice, messageId: 7, media: photo, source: 'live' },
+    ]);
+    expect(await files(withMedia('look', photo))).toEqual([]); // seen again: nothing new
+    expect(await files(withMedia('caption edit', photo, '2024-01-02T00:00:00.000Z'))).toEqual([]);
+    const doc = { kind: 'document' as const, fileId: 'd1', size: 20 };
+    expect(await files(withMedia('swapped', doc as never, '2024-01-03T00:00:00.000Z'))).toEqual([
+      { chat: alice, messageId: 7, media: doc, source: 'live' },
+    ]);
+    // A poll is no file, and a message without media brings none.
+    const poll = { kind: 'poll' as const, details: { question: 'why?' } };
+    expect(await files(withMedia('poll', poll as never, '2024-01-04T00:00:00.000Z'))).toEqual([]);
+    expect(await files(message(alice, 8, 'plain'))).toEqual([]);
+  });
+
   it('appends a new message once and nothing for the same observation again', async () => {
     const { recorder, types } = setup();
     expect(await recorder.record([message(alice, 5, 'hi')])).toEqual({
       appended: 1,
       unresolved: [],
       written: { MessageCreated: 1 },
+      files: [],
     });
     expect(await recorder.record([message(alice, 5, 'hi')])).toEqual({
       appended: 0,
       unresolved: [],
       written: {},
+      files: [],
     });
     await recorder.record([message(alice, 5, 'hi!', '2024-01-01T00:01:00.000Z')]);
     expect(await types(streams.message(ACCOUNT, alice, 5))).toEqual(['MessageCreated', 'MessageEdited']);
