@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { runArchive } from '../../src/cli/run-mode.ts';
 import { loadConfig } from '../../src/config/index.ts';
+import { openSqliteEventStore } from '../../src/eventstore/sqlite.ts';
 import { createLogger } from '../../src/log/logger.ts';
 import { writeSession } from '../../src/telegram/session-file.ts';
 import type { FakeChannel, FakeGroup, FakeMessage, FakeUser } from '../support/fake-telegram/index.ts';
@@ -198,6 +199,33 @@ describe('run mode against a fake Telegram', () => {
     });
     expect(response.status).toBe(206);
     expect(Buffer.from(await response.arrayBuffer()).equals(photo.subarray(100, 200))).toBe(true);
+  });
+
+  it('downloads the photo of a live message as it arrives, and serves it', async () => {
+    const snapshot = Buffer.from(Array.from({ length: 7000 }, (_, i) => (i * 7 + 3) % 256));
+    const sent = fake.world.sendMessage(family, {
+      text: 'live snapshot',
+      from: alice,
+      media: { kind: 'photo', bytes: snapshot },
+    });
+    const live = await waitFor(
+      async () => (await page(familyId)).find((m: any) => m.messageId === sent.id && m.media?.file),
+      'the live photo to be downloaded and projected',
+      20_000,
+      100,
+    );
+    const response = await fetch(`${base}${live.media.file.url}`);
+    expect(Buffer.from(await response.arrayBuffer()).equals(snapshot)).toBe(true);
+    // Fetched by the listener's hand-off, not by a backfill.
+    const store = openSqliteEventStore({ path: join(dataDir, 'events.sqlite') });
+    try {
+      const outcome = (await store.readAll({ types: ['MediaDownloaded'] })).find(
+        (e) => (e.data as { messageId: number }).messageId === sent.id,
+      );
+      expect(outcome?.metadata.source).toBe('live');
+    } finally {
+      await store.close();
+    }
   });
 
   it('stops cleanly', async () => {
