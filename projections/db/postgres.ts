@@ -37,6 +37,13 @@ function arrayType(c: ColumnInfo): string {
 
 const statementNames = new Map<string, string>();
 
+/**
+ * `t.<first key> = any($1)`: restricts the updated table to the given keys by index, whatever the
+ * planner believes about its size (a fresh table's statistics say it is empty).
+ */
+const keyFilter = (keys: readonly ColumnInfo[]): string =>
+  `t.${q(keys[0]!.column)} = any($1::${arrayType(keys[0]!)})`;
+
 const column = (c: ColumnInfo, rows: readonly Row[]): unknown[] =>
   rows.map((row) => encodeValue('postgres', c.kind, (row as Record<string, unknown>)[c.prop]));
 
@@ -59,8 +66,13 @@ export class PostgresOperations implements TableOperations {
     this.#search = search;
   }
 
-  async #query(text: string, values: unknown[]): Promise<Record<string, unknown>[]> {
-    // Named statements are prepared once per connection and reused; one name per text, process-wide.
+  /**
+   * Writes run as named statements, prepared once per connection (their generic plans probe by
+   * key). Lookups run unnamed, so each is planned for its actual keys.
+   */
+  async #query(text: string, values: unknown[], prepare = true): Promise<Record<string, unknown>[]> {
+    if (!prepare) return (await this.#client.query(text, values)).rows as Record<string, unknown>[];
+    // One name per text, process-wide: pg prepares it on each connection the first time it is used.
     let name = statementNames.get(text);
     if (!name) {
       name = `projector_${statementNames.size + 1}`;
@@ -89,6 +101,7 @@ export class PostgresOperations implements TableOperations {
     const rows = await this.#query(
       `select t.* from unnest(${unnest}) as k(${names}) cross join lateral (select * from ${table.sql} t where ${on}) t`,
       params,
+      false,
     );
     return rows.map((raw) => decodeRow<T>(table, raw));
   }
@@ -127,7 +140,7 @@ export class PostgresOperations implements TableOperations {
     const names = keys.map((_, i) => `k${i}`).join(', ');
     const on = keys.map((k, i) => `t.${q(k.column)} = u.k${i}`).join(' and ');
     await this.#query(
-      `update ${table.sql} t set ${q(set.column)} = u.v from unnest(${arrays}, $${keys.length + 1}::${arrayType(set)}) as u(${names}, v) where ${on}`,
+      `update ${table.sql} t set ${q(set.column)} = u.v from unnest(${arrays}, $${keys.length + 1}::${arrayType(set)}) as u(${names}, v) where ${on} and ${keyFilter(keys)}`,
       [
         ...keys.map((k, i) => rows.map((r) => encodeValue('postgres', k.kind, r.key[i]))),
         rows.map((r) => encodeValue('postgres', set.kind, r.value)),
@@ -154,7 +167,7 @@ export class PostgresOperations implements TableOperations {
       const set = columns.map((c, i) => `${q(c.column)} = u.c${keys.length + i}`).join(', ');
       const on = keys.map((k, i) => `t.${q(k.column)} = u.c${i}`).join(' and ');
       await this.#query(
-        `update ${table.sql} t set ${set} from unnest(${arrays}) as u(${names}) where ${on}`,
+        `update ${table.sql} t set ${set} from unnest(${arrays}) as u(${names}) where ${on} and ${keyFilter(keys)}`,
         [
           ...keys.map((k, i) => group.map((p) => encodeValue('postgres', k.kind, p.key[i]))),
           ...columns.map((c) => group.map((p) => encodeValue('postgres', c.kind, p.changes[c.prop]))),
@@ -207,6 +220,9 @@ export async function postgresTransaction<T>(
       // The checkpoint commits with the rows, so losing the newest commits in a crash loses nothing
       // that the next run does not project again; not waiting for the WAL flush is safe here.
       await client.query('set local synchronous_commit = off');
+      // Every statement here finds rows by key. A plan made while the tables were small (or before
+      // their statistics caught up) would scan them whole on every batch as they grow.
+      await client.query('set local enable_seqscan = off');
       const result = await fn(new PostgresOperations(client, tables, searchTable, search));
       await client.query('commit');
       return result;
