@@ -10,23 +10,11 @@ import { ProjectionNotifier } from '../../projections/notifications.ts';
 import { ActiveReadModel, readModelLocation } from '../../projections/read-model.ts';
 import { ensureWritableDirectory } from '../config/directories.ts';
 import type { Config } from '../config/index.ts';
-import type { MessageObservation } from '../events/observations.ts';
 import { openEventStore } from '../eventstore/index.ts';
-import type { EventStore } from '../eventstore/port.ts';
-import { lockPath } from '../ingest/backfill/command.ts';
-import { gatewayPort } from '../ingest/backfill/gateway-port.ts';
-import { recorderCapture } from '../ingest/backfill/recorder-capture.ts';
-import { type BackfillService, startBackfillService } from '../ingest/backfill/service.ts';
+import { type BackfillService, startScheduledBackfill } from '../ingest/backfill/service.ts';
 import { runListener } from '../ingest/index.ts';
-import { gatewayDownloadSource } from '../ingest/media/gateway-source.ts';
-import { mediaRoot } from '../ingest/media/naming.ts';
-import { mediaSettingsFromConfig } from '../ingest/media/policy.ts';
-import { MediaWorker } from '../ingest/media/worker.ts';
-import { EventStoreMessageLocator } from '../ingest/message-locator.ts';
-import { Pacer } from '../ingest/pacing/pacer.ts';
-import { Recorder } from '../ingest/recorder.ts';
 import type { Logger } from '../log/logger.ts';
-import { type AccountInfo, createTelegramGateway, type TelegramGateway } from '../telegram/index.ts';
+import { type AccountInfo, createTelegramGateway } from '../telegram/index.ts';
 import { assertSafeBinding } from '../viewer/http/binding.ts';
 import { authFrom, liveFeedFrom, type StartedViewer, startViewer } from '../viewer/index.ts';
 
@@ -77,7 +65,6 @@ export async function runArchive(options: RunModeOptions): Promise<void> {
   let readModel: ActiveReadModel | undefined;
   let viewer: StartedViewer | undefined;
   let backfill: BackfillService | undefined;
-  let media: MediaWorker | undefined;
   let listener: Promise<unknown> = Promise.resolve();
   try {
     if (!(await firstCopy(location, notifier, stopRequested))) return;
@@ -95,7 +82,6 @@ export async function runArchive(options: RunModeOptions): Promise<void> {
     options.onViewer?.(viewer);
 
     const connected = createTelegramGateway({ config, logger: logger.child({ component: 'telegram' }) });
-    const pacer = requestBudget(config, logger);
     listener = runListener({
       gateway: connected,
       store,
@@ -105,8 +91,15 @@ export async function runArchive(options: RunModeOptions): Promise<void> {
       onReady: (account) => {
         options.onListening?.(account);
         if (stopRequested.aborted) return;
-        media = mediaWorker(config, logger, store, account.userId, pacer);
-        backfill = backfillService(config, logger, store, connected, account.userId, media, pacer, options);
+        // The same wiring as `listen`: one request budget for the backfill and its files.
+        backfill = startScheduledBackfill({
+          config,
+          gateway: connected,
+          store,
+          account: account.userId,
+          logger,
+          runAtStart: options.backfillAtStart ?? true,
+        });
       },
     }).catch(fail);
     if (!stopRequested.aborted) await once(stopRequested, 'abort').catch(() => undefined);
@@ -115,7 +108,6 @@ export async function runArchive(options: RunModeOptions): Promise<void> {
   } finally {
     logger.info('stopping: backfill, listener, projector, viewer');
     await backfill?.stop().catch((error) => logger.error({ err: error }, 'backfill did not stop cleanly'));
-    await media?.stop().catch((error) => logger.error({ err: error }, 'media worker did not stop cleanly'));
     stopListener.abort();
     await listener;
     stopProjector.abort();
@@ -142,77 +134,4 @@ async function firstCopy(
   }
   await switched;
   return !signal.aborted;
-}
-
-function mediaWorker(
-  config: Config,
-  logger: Logger,
-  store: EventStore,
-  account: string,
-  pacer: Pacer,
-): MediaWorker {
-  return new MediaWorker({
-    account,
-    store,
-    root: mediaRoot(config.dataDir),
-    pacer,
-    settings: mediaSettingsFromConfig(config),
-    logger: logger.child({ component: 'media' }),
-  });
-}
-
-/** One request budget for everything this process asks Telegram. */
-function requestBudget(config: Config, logger: Logger): Pacer {
-  const log = logger.child({ component: 'pacer' });
-  return new Pacer({
-    requestsPerSecond: config.requestsPerSecond,
-    maxFloodWaitSeconds: config.maxFloodWaitSeconds,
-    onFloodWait: ({ method, seconds, willWait }) =>
-      log.warn(
-        { method, seconds },
-        willWait ? 'FLOOD_WAIT: pausing this method' : 'FLOOD_WAIT over the limit',
-      ),
-  });
-}
-
-function backfillService(
-  config: Config,
-  logger: Logger,
-  store: EventStore,
-  gateway: TelegramGateway,
-  account: string,
-  media: MediaWorker,
-  pacer: Pacer,
-  options: RunModeOptions,
-): BackfillService {
-  const log = logger.child({ component: 'backfill' });
-  const recorder = new Recorder({
-    store,
-    account,
-    locator: new EventStoreMessageLocator(store, account),
-    logger: log,
-  });
-  return startBackfillService({
-    account,
-    store,
-    telegram: gatewayPort(gateway),
-    capture: recorderCapture(recorder),
-    pacer,
-    filters: { include: config.chatsInclude, exclude: config.chatsExclude, types: config.chatTypes },
-    media,
-    waitForMedia: false,
-    enqueueMedia: (chat, messageId, descriptor, runId, message?: MessageObservation) =>
-      media.enqueue({
-        chat,
-        messageId,
-        media: descriptor,
-        open: () => gatewayDownloadSource(gateway, chat, messageId, message?.mediaLocation),
-        source: 'backfill',
-        runId,
-      }),
-    logger: log,
-    schedule: config.schedule,
-    lockPath: lockPath(config.dataDir),
-    runAtStart: options.backfillAtStart ?? true,
-  });
 }
