@@ -14,6 +14,7 @@ import { openEventStore } from '../eventstore/index.ts';
 import { type BackfillService, startScheduledBackfill } from '../ingest/backfill/service.ts';
 import { runListener } from '../ingest/index.ts';
 import type { Logger } from '../log/logger.ts';
+import { requestPacer } from '../pacing/from-config.ts';
 import { type AccountInfo, createTelegramGateway } from '../telegram/index.ts';
 import { assertSafeBinding } from '../viewer/http/binding.ts';
 import { authFrom, liveFeedFrom, type StartedViewer, startViewer } from '../viewer/index.ts';
@@ -81,7 +82,13 @@ export async function runArchive(options: RunModeOptions): Promise<void> {
     });
     options.onViewer?.(viewer);
 
-    const connected = createTelegramGateway({ config, logger: logger.child({ component: 'telegram' }) });
+    // One request budget for everything this process asks Telegram.
+    const pacer = requestPacer(config, logger);
+    const connected = createTelegramGateway({
+      config,
+      logger: logger.child({ component: 'telegram' }),
+      pacer,
+    });
     listener = runListener({
       gateway: connected,
       store,
@@ -98,6 +105,7 @@ export async function runArchive(options: RunModeOptions): Promise<void> {
           store,
           account: account.userId,
           logger,
+          pacer,
           runAtStart: options.backfillAtStart ?? true,
         });
       },

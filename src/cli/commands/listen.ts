@@ -4,6 +4,7 @@ import { openEventStore } from '../../eventstore/index.ts';
 import type { BackfillService } from '../../ingest/backfill/service.ts';
 import { runListener, UpdateStateFileError } from '../../ingest/index.ts';
 import { createListenerStatus } from '../../ingest/status.ts';
+import { requestPacer } from '../../pacing/from-config.ts';
 import {
   createTelegramGateway,
   MissingCredentialsError,
@@ -39,7 +40,8 @@ export const listenCommand: Command = {
     if (!config.telegramApiId || !config.telegramApiHash)
       throw new CliFailure(new MissingCredentialsError().message);
     const store = await openEventStore(config, logger);
-    const gateway = createTelegramGateway({ config, logger: logger.child({ component: 'telegram' }) });
+    const pacer = requestPacer(config, logger);
+    const gateway = createTelegramGateway({ config, logger: logger.child({ component: 'telegram' }), pacer });
     // The scheduled backfill shares this connection and its request budget; it stops as soon as
     // the listener is asked to, so it never outlives the connection.
     let backfill: BackfillService | undefined;
@@ -48,7 +50,7 @@ export const listenCommand: Command = {
       try {
         const { startScheduledBackfill } = await import('../../ingest/backfill/service.ts');
         if (!context.signal.aborted)
-          backfill = startScheduledBackfill({ config, gateway, store, account, logger });
+          backfill = startScheduledBackfill({ config, gateway, store, account, logger, pacer });
       } catch (error) {
         logger.error({ error: (error as Error).message }, 'the scheduled backfill could not start');
       }

@@ -4,9 +4,9 @@
 // listener are served, and files go to the background media worker.
 import { type PeerRef, peerKey, samePeer, streams } from '../../events/peers.ts';
 import type { EventStore } from '../../eventstore/port.ts';
+import type { Pacer } from '../../pacing/pacer.ts';
 import { describeError } from '../describe-error.ts';
 import type { MediaStats } from '../media/worker.ts';
-import type { Pacer } from '../pacing/pacer.ts';
 import { type ChatRunDeps, runChat } from './chat-run.ts';
 import {
   type ChatFilters,

@@ -6,6 +6,7 @@ import type { Config } from '../../config/index.ts';
 import { streams } from '../../events/peers.ts';
 import type { EventStore } from '../../eventstore/port.ts';
 import type { Logger } from '../../log/logger.ts';
+import type { Pacer } from '../../pacing/pacer.ts';
 import type { TelegramGateway } from '../../telegram/index.ts';
 import { describeError } from '../describe-error.ts';
 import { BACKFILL_LOCK_FILE, type BackfillConfig, backfillComponents } from './components.ts';
@@ -98,6 +99,8 @@ export function startScheduledBackfill(options: {
   readonly account: string;
   readonly logger: Logger;
   readonly runAtStart?: boolean;
+  /** The gateway's pacer: one request budget for the listener, the backfill and its files. */
+  readonly pacer?: Pacer;
 }): BackfillService {
   const parts = backfillComponents(options);
   const service = startBackfillService({
