@@ -1,7 +1,7 @@
 // Ingest: turning what Telegram shows into events. The listener follows live updates (with the
 // update-state tracker for gap recovery); the backfiller reads history; both record through the same
 // recorder and deciders, so the same fact is stored once whichever saw it first. Both share one
-// request budget (pacing/) so together they stay inside Telegram's limits.
+// request budget (src/pacing) so together they stay inside Telegram's limits.
 
 export { FloodWaitTooLongError, Pacer } from '../pacing/index.ts';
 export { type BackfillComponents, backfillComponents } from './backfill/components.ts';
