@@ -22,8 +22,6 @@ import type { BackfillTelegram, ChatInfo, PageEntity, PageMessage } from './port
 import { RunHistory } from './run-history.ts';
 import type { ChatRunSummary, RunSummary } from './summary.ts';
 
-export const DIALOGS_METHOD = 'messages.getDialogs';
-
 const emptyMedia = { downloaded: 0, deduplicated: 0, skipped: 0, deferred: 0, bytes: 0 };
 
 export interface BackfillRequest {
@@ -61,7 +59,7 @@ export async function runBackfill<M extends PageMessage, E extends PageEntity>(
   const runs = new RunHistory(await deps.store.readStream(streams.account(deps.account)));
   if (request.gapsOnly && request.chats.length === 0 && !runs.hasPendingGaps())
     return { chats: [], media: emptyMedia, floodWaits: 0, durationMs: Date.now() - started };
-  const directory = new DialogDirectory(pacedDialogs(deps));
+  const directory = new DialogDirectory(deps.telegram.dialogs(deps.signal));
   const results: ChatRunSummary[] = [];
   const queue: ChatInfo[] = [];
   const seen = new Set<string>();
@@ -165,23 +163,6 @@ export async function runBackfill<M extends PageMessage, E extends PageEntity>(
     },
     floodWaits: deps.pacer.stats().floodWaits - floodWaitsBefore,
     durationMs: Date.now() - started,
-  };
-}
-
-/** Dialog pages within the request budget. An iterator cannot repeat a page, so flood waits are the gateway's. */
-function pacedDialogs<M extends PageMessage, E extends PageEntity>(
-  deps: BackfillDeps<M, E>,
-): AsyncIterable<readonly ChatInfo[]> {
-  return {
-    [Symbol.asyncIterator]() {
-      const pages = deps.telegram.dialogs(deps.signal)[Symbol.asyncIterator]();
-      return {
-        next: async () => {
-          await deps.pacer.acquire(DIALOGS_METHOD, deps.signal);
-          return pages.next();
-        },
-      };
-    },
   };
 }
 
