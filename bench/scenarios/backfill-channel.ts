@@ -10,9 +10,9 @@ import { gatewayPort } from '../../src/ingest/backfill/gateway-port.ts';
 import { runBackfill } from '../../src/ingest/backfill/index.ts';
 import { recorderCapture } from '../../src/ingest/backfill/recorder-capture.ts';
 import { EventStoreMessageLocator } from '../../src/ingest/message-locator.ts';
-import { Pacer } from '../../src/ingest/pacing/pacer.ts';
 import { Recorder } from '../../src/ingest/recorder.ts';
 import { silentLogger } from '../../src/log/logger.ts';
+import { Pacer } from '../../src/pacing/pacer.ts';
 import { startFakeInWorker } from '../fake/client.ts';
 import type { Measurement, ScenarioContext } from '../scenario.ts';
 

@@ -9,7 +9,7 @@ import { openSqliteEventStore } from '../../src/eventstore/sqlite.ts';
 import type { DownloadSource } from '../../src/ingest/media/download-source.ts';
 import { MIB } from '../../src/ingest/media/policy.ts';
 import { MediaWorker } from '../../src/ingest/media/worker.ts';
-import { Pacer } from '../../src/ingest/pacing/pacer.ts';
+import { Pacer } from '../../src/pacing/pacer.ts';
 import type { Measurement, ScenarioContext } from '../scenario.ts';
 
 export const name = 'media-archive';

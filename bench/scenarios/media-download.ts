@@ -8,7 +8,7 @@ import { openSqliteEventStore } from '../../src/eventstore/sqlite.ts';
 import { gatewayDownloadSource } from '../../src/ingest/media/gateway-source.ts';
 import { MIB } from '../../src/ingest/media/policy.ts';
 import { MediaWorker } from '../../src/ingest/media/worker.ts';
-import { Pacer } from '../../src/ingest/pacing/pacer.ts';
+import { Pacer } from '../../src/pacing/pacer.ts';
 import { startFakeInWorker } from '../fake/client.ts';
 import type { Measurement, ScenarioContext } from '../scenario.ts';
 

@@ -8,6 +8,7 @@ import type { SearchSwitch } from './open.ts';
 import type { Row, TableOperations } from './operations.ts';
 import {
   type ColumnInfo,
+  conflictClause,
   decodeRow,
   encodeValue,
   quoteIdentifier as q,
@@ -114,14 +115,7 @@ export class PostgresOperations implements TableOperations {
     if (rows.length === 0) return;
     const names = table.columns.map((c) => q(c.column)).join(', ');
     const unnest = table.columns.map((c, i) => `$${i + 1}::${arrayType(c)}`).join(', ');
-    const key = table.primaryKey.map((c) => q(c.column)).join(', ');
-    const rest = table.columns.filter((c) => !table.primaryKey.includes(c));
-    const action =
-      onConflict === 'fail'
-        ? ''
-        : onConflict === 'ignore' || rest.length === 0
-          ? ` on conflict (${key}) do nothing`
-          : ` on conflict (${key}) do update set ${rest.map((c) => `${q(c.column)} = excluded.${q(c.column)}`).join(', ')}`;
+    const action = conflictClause(table, onConflict);
     await this.#query(
       `insert into ${table.sql} (${names}) select * from unnest(${unnest})${action}`,
       table.columns.map((c) => column(c, rows)),

@@ -8,6 +8,7 @@ import { SQLITE_SEARCH_TABLE } from '../search/schema.ts';
 import type { SearchSwitch } from './open.ts';
 import type { Row, TableOperations } from './operations.ts';
 import {
+  conflictClause,
   decodeRow,
   encodeValue,
   quoteIdentifier as q,
@@ -69,14 +70,7 @@ export class SqliteOperations implements TableOperations {
     if (rows.length === 0) return;
     const names = table.columns.map((c) => q(c.column)).join(', ');
     const marks = table.columns.map(() => '?').join(', ');
-    const key = table.primaryKey.map((c) => q(c.column)).join(', ');
-    const rest = table.columns.filter((c) => !table.primaryKey.includes(c));
-    const action =
-      onConflict === 'fail'
-        ? ''
-        : onConflict === 'ignore' || rest.length === 0
-          ? ` on conflict (${key}) do nothing`
-          : ` on conflict (${key}) do update set ${rest.map((c) => `${q(c.column)} = excluded.${q(c.column)}`).join(', ')}`;
+    const action = conflictClause(table, onConflict);
     const statement = this.#statement(`insert into ${table.sql} (${names}) values (${marks})${action}`);
     let encode = this.#encoders.get(table);
     if (!encode) {

@@ -179,3 +179,17 @@ export function decodeRow<T>(table: TableInfo, raw: Record<string, unknown>): T 
   for (const c of table.columns) row[c.prop] = decodeValue(c.kind, raw[c.column]);
   return row as T;
 }
+
+/**
+ * What an insert does with a row whose primary key exists, in the syntax SQLite and PostgreSQL
+ * share: fail, keep the stored row, or overwrite its other columns (a table with only key columns
+ * has nothing to overwrite).
+ */
+export function conflictClause(table: TableInfo, onConflict: 'upsert' | 'ignore' | 'fail'): string {
+  if (onConflict === 'fail') return '';
+  const key = table.primaryKey.map((c) => quoteIdentifier(c.column)).join(', ');
+  const rest = table.columns.filter((c) => !table.primaryKey.includes(c));
+  if (onConflict === 'ignore' || rest.length === 0) return ` on conflict (${key}) do nothing`;
+  const set = rest.map((c) => `${quoteIdentifier(c.column)} = excluded.${quoteIdentifier(c.column)}`);
+  return ` on conflict (${key}) do update set ${set.join(', ')}`;
+}

@@ -53,18 +53,6 @@ function demoDataDir(given: string | undefined): { dir: string; temporary: boole
   return { dir, temporary: false };
 }
 
-/** mulberry32: small, seeded, good enough for a simulation. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const WORDS =
   'the archive keeps every message edit deletion and reaction as an immutable event so nothing is ever lost'.split(
     ' ',
@@ -135,7 +123,9 @@ export async function runDemo(context: CommandContext): Promise<number> {
     'Made by `telegram-archive demo`: everything here comes from a simulated Telegram.\n',
   );
 
-  const { startFakeTelegram, populateDemoWorld } = await import('../../test/support/fake-telegram/index.ts');
+  const { startFakeTelegram, populateDemoWorld, seededRandom } = await import(
+    '../../test/support/fake-telegram/index.ts'
+  );
   const fake = await startFakeTelegram();
   const world = populateDemoWorld(fake.world, {
     seed,
@@ -159,7 +149,7 @@ export async function runDemo(context: CommandContext): Promise<number> {
   const logger = createLogger({ level: config.logLevel as LogLevel, destination: context.stderr });
   const out = (text: string) => context.stdout.write(`${text}\n`);
   const stats: LiveStats = { created: 0, edited: 0, deleted: 0, reactions: 0 };
-  const rnd = random(seed + 1);
+  const rnd = seededRandom(seed + 1);
   let live: NodeJS.Timeout | undefined;
   const family = world.chats.find((c) => c.kind === 'group');
   const familyId = family ? encodeGlobalId('Chat', `${fake.world.me.id}.g${family.id}`) : undefined;

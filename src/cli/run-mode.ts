@@ -10,23 +10,14 @@ import { ProjectionNotifier } from '../../projections/notifications.ts';
 import { ActiveReadModel, readModelLocation } from '../../projections/read-model.ts';
 import { ensureWritableDirectory } from '../config/directories.ts';
 import type { Config } from '../config/index.ts';
-import type { MessageObservation } from '../events/observations.ts';
 import { openEventStore } from '../eventstore/index.ts';
-import type { EventStore } from '../eventstore/port.ts';
-import { lockPath } from '../ingest/backfill/command.ts';
-import { gatewayPort } from '../ingest/backfill/gateway-port.ts';
-import { recorderCapture } from '../ingest/backfill/recorder-capture.ts';
-import { type BackfillService, startBackfillService } from '../ingest/backfill/service.ts';
+import { mediaWorkerFor } from '../ingest/backfill/components.ts';
+import { type BackfillService, startScheduledBackfill } from '../ingest/backfill/service.ts';
 import { runListener } from '../ingest/index.ts';
-import { gatewayDownloadSource } from '../ingest/media/gateway-source.ts';
-import { mediaRoot } from '../ingest/media/naming.ts';
-import { mediaSettingsFromConfig } from '../ingest/media/policy.ts';
-import { MediaWorker } from '../ingest/media/worker.ts';
-import { EventStoreMessageLocator } from '../ingest/message-locator.ts';
-import { Pacer } from '../ingest/pacing/pacer.ts';
-import { Recorder } from '../ingest/recorder.ts';
+import type { MediaWorker } from '../ingest/media/worker.ts';
 import type { Logger } from '../log/logger.ts';
-import { type AccountInfo, createTelegramGateway, type TelegramGateway } from '../telegram/index.ts';
+import { requestPacer } from '../pacing/from-config.ts';
+import { type AccountInfo, createTelegramGateway } from '../telegram/index.ts';
 import { assertSafeBinding } from '../viewer/http/binding.ts';
 import { authFrom, liveFeedFrom, type StartedViewer, startViewer } from '../viewer/index.ts';
 
@@ -94,8 +85,13 @@ export async function runArchive(options: RunModeOptions): Promise<void> {
     });
     options.onViewer?.(viewer);
 
-    const connected = createTelegramGateway({ config, logger: logger.child({ component: 'telegram' }) });
-    const pacer = requestBudget(config, logger);
+    // One request budget for everything this process asks Telegram.
+    const pacer = requestPacer(config, logger);
+    const connected = createTelegramGateway({
+      config,
+      logger: logger.child({ component: 'telegram' }),
+      pacer,
+    });
     listener = runListener({
       gateway: connected,
       store,
@@ -103,11 +99,21 @@ export async function runArchive(options: RunModeOptions): Promise<void> {
       logger: logger.child({ component: 'listener' }),
       signal: stopListener.signal,
       // Made on connect, before the catch-up: live files and the backfill's share one worker.
-      media: (account) => (media = mediaWorker(config, logger, store, account.userId, pacer)),
+      media: (account) => (media = mediaWorkerFor({ config, store, account: account.userId, pacer, logger })),
       onReady: (account) => {
         options.onListening?.(account);
         if (stopRequested.aborted) return;
-        backfill = backfillService(config, logger, store, connected, account.userId, media!, pacer, options);
+        // The same wiring as `listen`: one request budget and one media worker for everything.
+        backfill = startScheduledBackfill({
+          config,
+          gateway: connected,
+          store,
+          account: account.userId,
+          logger,
+          pacer,
+          media,
+          runAtStart: options.backfillAtStart ?? true,
+        });
       },
     }).catch(fail);
     if (!stopRequested.aborted) await once(stopRequested, 'abort').catch(() => undefined);
@@ -116,7 +122,6 @@ export async function runArchive(options: RunModeOptions): Promise<void> {
   } finally {
     logger.info('stopping: backfill, listener, projector, viewer');
     await backfill?.stop().catch((error) => logger.error({ err: error }, 'backfill did not stop cleanly'));
-    await media?.stop().catch((error) => logger.error({ err: error }, 'media worker did not stop cleanly'));
     stopListener.abort();
     await listener;
     stopProjector.abort();
@@ -143,77 +148,4 @@ async function firstCopy(
   }
   await switched;
   return !signal.aborted;
-}
-
-function mediaWorker(
-  config: Config,
-  logger: Logger,
-  store: EventStore,
-  account: string,
-  pacer: Pacer,
-): MediaWorker {
-  return new MediaWorker({
-    account,
-    store,
-    root: mediaRoot(config.dataDir),
-    pacer,
-    settings: mediaSettingsFromConfig(config),
-    logger: logger.child({ component: 'media' }),
-  });
-}
-
-/** One request budget for everything this process asks Telegram. */
-function requestBudget(config: Config, logger: Logger): Pacer {
-  const log = logger.child({ component: 'pacer' });
-  return new Pacer({
-    requestsPerSecond: config.requestsPerSecond,
-    maxFloodWaitSeconds: config.maxFloodWaitSeconds,
-    onFloodWait: ({ method, seconds, willWait }) =>
-      log.warn(
-        { method, seconds },
-        willWait ? 'FLOOD_WAIT: pausing this method' : 'FLOOD_WAIT over the limit',
-      ),
-  });
-}
-
-function backfillService(
-  config: Config,
-  logger: Logger,
-  store: EventStore,
-  gateway: TelegramGateway,
-  account: string,
-  media: MediaWorker,
-  pacer: Pacer,
-  options: RunModeOptions,
-): BackfillService {
-  const log = logger.child({ component: 'backfill' });
-  const recorder = new Recorder({
-    store,
-    account,
-    locator: new EventStoreMessageLocator(store, account),
-    logger: log,
-  });
-  return startBackfillService({
-    account,
-    store,
-    telegram: gatewayPort(gateway),
-    capture: recorderCapture(recorder),
-    pacer,
-    filters: { include: config.chatsInclude, exclude: config.chatsExclude, types: config.chatTypes },
-    media,
-    waitForMedia: false,
-    enqueueMedia: (chat, messageId, descriptor, runId, message?: MessageObservation) =>
-      media.enqueue({
-        chat,
-        messageId,
-        media: descriptor,
-        open: () => gatewayDownloadSource(gateway, chat, messageId, message?.mediaLocation),
-        source: 'backfill',
-        runId,
-      }),
-    logger: log,
-    schedule: config.schedule,
-    lockPath: lockPath(config.dataDir),
-    runAtStart: options.backfillAtStart ?? true,
-  });
 }

@@ -38,6 +38,7 @@ import {
 } from './errors.ts';
 import {
   type AppendPlan,
+  appendOne,
   appendResults,
   batchIds,
   batchStreams,
@@ -216,8 +217,7 @@ export class EventStoreDbEventStore implements EventStore {
     events: readonly NewEvent[],
     options: { expectedVersion?: ExpectedVersion } = {},
   ): Promise<AppendResult> {
-    const [result] = await this.appendBatch([{ stream, events, expectedVersion: options.expectedVersion }]);
-    return result!;
+    return appendOne(this, { stream, events, expectedVersion: options.expectedVersion });
   }
 
   async appendBatch(requests: readonly AppendRequest[]): Promise<AppendResult[]> {

@@ -4,8 +4,8 @@
 import type { GlobalPosition, NewEvent, StoredEvent } from '../events/envelope.ts';
 import { upcasters as defaultUpcasters, type Upcasters } from '../events/upcasters.ts';
 import { decodeRow, type StoredRow } from './decode.ts';
-import { InvalidPositionError, StoreClosedError } from './errors.ts';
-import { appendResults, type ExistingEvent, planAppend } from './plan.ts';
+import { StoreClosedError } from './errors.ts';
+import { appendOne, appendResults, type ExistingEvent, planAppend } from './plan.ts';
 import type {
   AppendRequest,
   AppendResult,
@@ -15,9 +15,9 @@ import type {
   ReadStreamOptions,
   WaitOptions,
 } from './port.ts';
-import { allRead, streamRead } from './read-options.ts';
+import { allRead, sequencePosition, streamRead } from './read-options.ts';
 import { prepareAppend } from './validate.ts';
-import { AppendSignal, waitUntilNew } from './wait.ts';
+import { AppendSignal, untilClosed, waitUntilNew } from './wait.ts';
 
 export interface MemoryEventStoreOptions {
   readonly upcasters?: Upcasters;
@@ -45,8 +45,7 @@ export class MemoryEventStore implements EventStore {
     events: readonly NewEvent[],
     options: { expectedVersion?: ExpectedVersion } = {},
   ): Promise<AppendResult> {
-    const [result] = await this.appendBatch([{ stream, events, expectedVersion: options.expectedVersion }]);
-    return result!;
+    return appendOne(this, { stream, events, expectedVersion: options.expectedVersion });
   }
 
   async appendBatch(requests: readonly AppendRequest[]): Promise<AppendResult[]> {
@@ -121,7 +120,7 @@ export class MemoryEventStore implements EventStore {
       hasNew: () => this.#rows.length > sequence,
       subscribe: (wake) => this.#appended.subscribe(wake),
       timeoutMs: options.timeoutMs,
-      signal: options.signal ? AbortSignal.any([options.signal, this.#closing.signal]) : this.#closing.signal,
+      signal: untilClosed(options.signal, this.#closing.signal),
     });
   }
 
@@ -137,10 +136,7 @@ export class MemoryEventStore implements EventStore {
   }
 
   #sequenceOf(after: GlobalPosition | undefined): number {
-    if (after === undefined) return 0;
-    if (!/^(0|[1-9][0-9]{0,15})$/.test(after))
-      throw new InvalidPositionError(after, 'a sequence number like "42"');
-    return Number(after);
+    return sequencePosition(after, 'a sequence number like "42"');
   }
 
   #assertOpen(): void {

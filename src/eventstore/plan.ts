@@ -4,7 +4,7 @@
 import type { EventType } from '../events/catalogue.ts';
 import type { GlobalPosition } from '../events/envelope.ts';
 import { EventIdConflictError, WrongExpectedVersionError } from './errors.ts';
-import type { AppendedEvent, AppendResult, ExpectedVersion } from './port.ts';
+import type { AppendedEvent, AppendRequest, AppendResult, ExpectedVersion } from './port.ts';
 import type { PreparedRequest } from './validate.ts';
 
 /** An already stored event with an id that the batch uses again. */
@@ -175,4 +175,13 @@ export function appendResults(plan: AppendPlan, positions: readonly GlobalPositi
       };
     }),
   }));
+}
+
+/** EventStore.append for every adapter: a batch of one request. */
+export async function appendOne(
+  store: { appendBatch(requests: readonly AppendRequest[]): Promise<AppendResult[]> },
+  request: AppendRequest,
+): Promise<AppendResult> {
+  const [result] = await store.appendBatch([request]);
+  return result!;
 }

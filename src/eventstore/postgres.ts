@@ -12,6 +12,7 @@ import { decodeRow, type StoredRow } from './decode.ts';
 import { InvalidPositionError, StoreClosedError, StoreUnavailableError } from './errors.ts';
 import {
   type AppendPlan,
+  appendOne,
   appendResults,
   batchIds,
   batchStreams,
@@ -29,7 +30,7 @@ import type {
 } from './port.ts';
 import { allRead, streamRead } from './read-options.ts';
 import { type PreparedRequest, prepareAppend } from './validate.ts';
-import { AppendSignal, waitUntilNew } from './wait.ts';
+import { AppendSignal, untilClosed, waitUntilNew } from './wait.ts';
 
 export interface PostgresEventStoreOptions {
   /** postgres://user:password@host:port/database */
@@ -211,8 +212,7 @@ export class PostgresEventStore implements EventStore {
     events: readonly NewEvent[],
     options: { expectedVersion?: ExpectedVersion } = {},
   ): Promise<AppendResult> {
-    const [result] = await this.appendBatch([{ stream, events, expectedVersion: options.expectedVersion }]);
-    return result!;
+    return appendOne(this, { stream, events, expectedVersion: options.expectedVersion });
   }
 
   async appendBatch(requests: readonly AppendRequest[]): Promise<AppendResult[]> {
@@ -373,9 +373,7 @@ export class PostgresEventStore implements EventStore {
   async waitForEvents(after: GlobalPosition | undefined, options: WaitOptions = {}): Promise<boolean> {
     this.#assertOpen();
     const [transaction, position] = this.#parsePosition(after);
-    const signal = options.signal
-      ? AbortSignal.any([options.signal, this.#closing.signal])
-      : this.#closing.signal;
+    const signal = untilClosed(options.signal, this.#closing.signal);
     if (signal.aborted) return false;
     this.#listen();
     return waitUntilNew({

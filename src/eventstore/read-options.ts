@@ -1,7 +1,7 @@
 // Read options checked the same way by every adapter, so a bad limit or an unknown type filter is a
 // clear error everywhere instead of a store-specific surprise.
 import { type EventType, isEventType } from '../events/catalogue.ts';
-import { UnknownEventTypeError } from './errors.ts';
+import { InvalidPositionError, UnknownEventTypeError } from './errors.ts';
 import type { ReadAllOptions, ReadStreamOptions } from './port.ts';
 import { validateStreamName } from './validate.ts';
 
@@ -54,4 +54,14 @@ export function allRead(options: ReadAllOptions = {}): AllRead {
     types,
     streamPrefix: streamPrefix === '' ? undefined : streamPrefix,
   };
+}
+
+/**
+ * A position that is a plain sequence number (SQLite row ids, the memory store's index): digits
+ * without leading zeros, small enough to stay exact as a JS number. `expected` names the format.
+ */
+export function sequencePosition(after: string | undefined, expected: string): number {
+  if (after === undefined) return 0;
+  if (!/^(0|[1-9][0-9]{0,15})$/.test(after)) throw new InvalidPositionError(after, expected);
+  return Number(after);
 }

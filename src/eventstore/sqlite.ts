@@ -6,9 +6,10 @@ import type { GlobalPosition, NewEvent, StoredEvent } from '../events/envelope.t
 import { upcasters as defaultUpcasters, type Upcasters } from '../events/upcasters.ts';
 import { type Logger, silentLogger } from '../log/logger.ts';
 import { decodeRow, type StoredRow } from './decode.ts';
-import { InvalidPositionError, StoreClosedError, StoreUnavailableError } from './errors.ts';
+import { StoreClosedError, StoreUnavailableError } from './errors.ts';
 import {
   type AppendPlan,
+  appendOne,
   appendResults,
   batchIds,
   batchStreams,
@@ -24,9 +25,9 @@ import type {
   ReadStreamOptions,
   WaitOptions,
 } from './port.ts';
-import { allRead, streamRead } from './read-options.ts';
+import { allRead, sequencePosition, streamRead } from './read-options.ts';
 import { type PreparedRequest, prepareAppend } from './validate.ts';
-import { AppendSignal, waitUntilNew } from './wait.ts';
+import { AppendSignal, untilClosed, waitUntilNew } from './wait.ts';
 
 export interface SqliteEventStoreOptions {
   /** The database file; created with its schema when missing. */
@@ -160,8 +161,7 @@ export class SqliteEventStore implements EventStore {
     events: readonly NewEvent[],
     options: { expectedVersion?: ExpectedVersion } = {},
   ): Promise<AppendResult> {
-    const [result] = await this.appendBatch([{ stream, events, expectedVersion: options.expectedVersion }]);
-    return result!;
+    return appendOne(this, { stream, events, expectedVersion: options.expectedVersion });
   }
 
   async appendBatch(requests: readonly AppendRequest[]): Promise<AppendResult[]> {
@@ -264,7 +264,7 @@ export class SqliteEventStore implements EventStore {
       subscribe: (wake) => this.#appended.subscribe(wake),
       pollIntervalMs: this.#pollIntervalMs,
       timeoutMs: options.timeoutMs,
-      signal: options.signal ? AbortSignal.any([options.signal, this.#closing.signal]) : this.#closing.signal,
+      signal: untilClosed(options.signal, this.#closing.signal),
     });
   }
 
@@ -285,10 +285,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   #rowIdOf(after: GlobalPosition | undefined): number {
-    if (after === undefined) return 0;
-    if (!/^(0|[1-9][0-9]{0,15})$/.test(after))
-      throw new InvalidPositionError(after, 'a SQLite event store position, a row number like "42"');
-    return Number(after);
+    return sequencePosition(after, 'a SQLite event store position, a row number like "42"');
   }
 
   /** A lock held past the busy timeout or a vanished file says "unavailable", not a raw SQLite code. */

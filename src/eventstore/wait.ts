@@ -78,3 +78,8 @@ export class AppendSignal {
     this.#emitter.emit('append');
   }
 }
+
+/** What a wait listens to: the caller's signal, if any, and the store's own closing. */
+export function untilClosed(signal: AbortSignal | undefined, closing: AbortSignal): AbortSignal {
+  return signal ? AbortSignal.any([signal, closing]) : closing;
+}

@@ -18,17 +18,8 @@ export class MissingCredentialsError extends Error {
   }
 }
 
-/** Telegram asked us to wait longer than we are willing to (MAX_FLOOD_WAIT_SECONDS or the caller's limit). */
-export class FloodWaitTooLongError extends Error {
-  readonly method: string;
-  readonly seconds: number;
-  constructor(method: string, seconds: number, limit: number) {
-    super(`Telegram asks to wait ${seconds} s before calling ${method} again (limit ${limit} s)`);
-    this.name = 'FloodWaitTooLongError';
-    this.method = method;
-    this.seconds = seconds;
-  }
-}
+/** Telegram asked us to wait longer than we are willing to: the one error of the shared pacer. */
+export { FloodWaitTooLongError } from '../pacing/flood-wait.ts';
 
 /** An RPC error from Telegram that we do not handle ourselves. */
 export class TelegramRpcError extends Error {
@@ -79,10 +70,4 @@ export function rpcErrorMessage(error: unknown): string | undefined {
 }
 
 /** Seconds to wait when the error is a FLOOD_WAIT (or FLOOD_PREMIUM_WAIT), else undefined. */
-export function floodWaitSeconds(error: unknown): number | undefined {
-  const e = error as { seconds?: unknown; code?: unknown; errorMessage?: unknown } | undefined;
-  if (typeof e?.seconds === 'number' && (e.code === 420 || String(e.errorMessage ?? '').includes('FLOOD')))
-    return e.seconds;
-  const match = /^FLOOD_(?:PREMIUM_)?WAIT_(\d+)$/.exec(rpcErrorMessage(error) ?? '');
-  return match ? Number(match[1]) : undefined;
-}
+export { floodWaitSeconds } from '../pacing/flood-wait.ts';

@@ -136,10 +136,16 @@ export interface DownloadOptions {
   /** Chunk size: a multiple of 4096 that divides 1 MiB. Default 512 KiB. */
   readonly chunkSize?: number;
   readonly signal?: AbortSignal;
+  /** For each chunk request, as in CallOptions (0: paced by the caller); not for the file's lookup. */
+  readonly maxFloodWaitSeconds?: number;
 }
 
 /** Per-call pacing: how long a FLOOD_WAIT may be before the call gives up instead of waiting. */
 export interface CallOptions {
+  /**
+   * 0: the caller already took this call's turn from the shared pacer and sits out flood waits
+   * itself, so it is sent at once and a FLOOD_WAIT comes back as FloodWaitTooLongError.
+   */
   readonly maxFloodWaitSeconds?: number;
   readonly signal?: AbortSignal;
   /** Recorded in the observations' metadata (defaults: live for pushes, difference, backfill for reads). */

@@ -10,9 +10,12 @@ import type { EventSource } from '../events/envelope.ts';
 import type { MessageObservation, Observation } from '../events/observations.ts';
 import { type PeerRef, peerKey } from '../events/peers.ts';
 import type { Logger } from '../log/logger.ts';
+import { requestPacer } from '../pacing/from-config.ts';
+import type { Pacer } from '../pacing/pacer.ts';
 import { type ClientConfig, createGramClient, destroyGramClient } from './client.ts';
 import {
   CallAbortedError,
+  floodWaitSeconds,
   MediaUnavailableError,
   NotAuthorizedError,
   rpcErrorMessage,
@@ -37,7 +40,7 @@ import { mapEntitiesOf, mapFullChat, mapUser, privateChatOf } from './map/chats.
 import { idString, type MapContext, peerOf } from './map/common.ts';
 import { mapMessage } from './map/message.ts';
 import { mapChannelDifference, mapDifference, mapState, mapUpdates } from './map/updates.ts';
-import { abortableSleep, Pacer } from './pacing.ts';
+import { abortableSleep, pacedCall, unpacedCall } from './pacing.ts';
 import { PeerCache } from './peer-cache.ts';
 import { readSession } from './session-file.ts';
 
@@ -54,6 +57,11 @@ export interface GatewayOptions {
   /** A call without an answer after this long fails (and is retried by its caller). Default 60 s. */
   readonly callTimeoutMs?: number;
   readonly reconnectDelayMs?: { readonly initial: number; readonly max: number };
+  /**
+   * The process's one request budget, shared with whoever else asks Telegram through this gateway
+   * (backfill, downloads); built from REQUESTS_PER_SECOND / MAX_FLOOD_WAIT_SECONDS when absent.
+   */
+  readonly pacer?: Pacer;
 }
 
 /** Errors meaning the session is not (or no longer) logged in. */
@@ -92,11 +100,7 @@ export class GramjsGateway implements TelegramGateway {
   constructor(options: GatewayOptions) {
     this.options = options;
     this.logger = options.logger;
-    this.pacer = new Pacer({
-      requestsPerSecond: options.config.requestsPerSecond,
-      maxFloodWaitSeconds: options.config.maxFloodWaitSeconds,
-      logger: options.logger,
-    });
+    this.pacer = options.pacer ?? requestPacer(options.config, options.logger);
     this.peers = new PeerCache(() => this.account?.userId);
   }
 
@@ -335,7 +339,7 @@ export class GramjsGateway implements TelegramGateway {
         const answer: any = await this.call(
           'upload.GetFile',
           request,
-          { signal: options.signal },
+          { signal: options.signal, maxFloodWaitSeconds: options.maxFloodWaitSeconds },
           location.dcId === homeDc ? undefined : location.dcId,
         );
         bytes = Buffer.from(answer.bytes ?? []);
@@ -414,14 +418,12 @@ export class GramjsGateway implements TelegramGateway {
     const timeoutMs = this.options.callTimeoutMs ?? 60_000;
     const signal = options.signal ? AbortSignal.any([options.signal, this.stop.signal]) : this.stop.signal;
     try {
-      return await this.pacer.run(
-        method,
-        () => withTimeout(client.invoke(request, dcId), timeoutMs, method, signal),
-        {
-          maxFloodWaitSeconds: options.maxFloodWaitSeconds,
-          signal,
-        },
-      );
+      const invoke = () => withTimeout(client.invoke(request, dcId), timeoutMs, method, signal);
+      if (options.maxFloodWaitSeconds === 0) return await unpacedCall(method, invoke, floodWaitSeconds);
+      return await pacedCall(this.pacer, method, invoke, {
+        maxFloodWaitSeconds: options.maxFloodWaitSeconds,
+        signal,
+      });
     } catch (error) {
       const message = rpcErrorMessage(error);
       if (message && UNAUTHORIZED.has(message))

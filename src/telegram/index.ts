@@ -1,6 +1,6 @@
 // The Telegram side of the archive: the only code that imports gramjs. It offers a gateway in our own
 // types (gateway.ts), maps Telegram objects into observations (map/), and handles the session,
-// pacing, reconnects and login.
+// reconnects and login. It paces calls through the pacer it is given (src/pacing) but owns none.
 
 export {
   CallAbortedError,

@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { commands } from '../../src/cli/commands/index.ts';
-import { runCli } from '../../src/cli/run-cli.ts';
 import { silentLogger } from '../../src/log/logger.ts';
 import { createTelegramGateway } from '../../src/telegram/index.ts';
 import { writeSession } from '../../src/telegram/session-file.ts';
+import { runCommands } from '../support/cli-in-process.ts';
 import { type FakeTelegram, startFakeTelegram } from '../support/fake-telegram/index.ts';
 import { gatewayConfig, TEST_API_HASH } from '../support/gateway.ts';
 import { tempDir } from '../support/listener.ts';
@@ -33,21 +33,13 @@ describe('auth command', () => {
   });
 
   async function auth(args: string[], env: Record<string, string> = {}, input?: string | PassThrough) {
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    let out = '';
-    let err = '';
-    stdout.on('data', (d) => (out += d));
-    stderr.on('data', (d) => (err += d));
     const stdin = input instanceof PassThrough ? input : new PassThrough();
     if (typeof input === 'string') stdin.end(input);
     else if (input === undefined) stdin.end();
-    const code = await runCli(
+    return runCommands(
       commands,
       ['auth', ...args],
       {
-        stdout,
-        stderr,
         stdin,
         cwd: dataDir,
         env: {
@@ -61,7 +53,6 @@ describe('auth command', () => {
       },
       '0.0.0',
     );
-    return { code, out, err };
   }
 
   const sessionWorks = async () => {

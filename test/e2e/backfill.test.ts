@@ -218,6 +218,21 @@ describe('backfill command', () => {
     expect(existsSync(join(archive.dataDir, 'media', 'partial'))).toBe(true);
   });
 
+  it('counts the flood waits of the dialog list and of file downloads in the summary', async () => {
+    const alice = fake.world.addUser({ firstName: 'Alice' });
+    const photo = randomBytes(10 * 1024);
+    fake.world.addHistory(alice, [{ text: 'look', media: { kind: 'photo', bytes: photo } }]);
+    // Both are sat out inside the gateway or the downloader, away from the history pages.
+    fake.faults.failNext('messages.GetDialogs', 'FLOOD_WAIT_1');
+    fake.faults.failNext('upload.GetFile', 'FLOOD_WAIT_1');
+    archive = new ArchiveUnderTest(fake, { MEDIA_TYPES: 'photo' });
+    const result = await archive.backfill(['--chat', 'Alice']);
+    expectOk(result);
+    expect(result.stdout).toContain('media: 1 downloaded');
+    expect(fake.server.countRequests('upload.GetFile')).toBeGreaterThanOrEqual(2);
+    expect(result.stdout).toMatch(/total \(1 chat\)\s+1 ok\s+1\s+1\s+0\s+0\s+2\s/);
+  });
+
   it('explains bad arguments with exit code 2 and touches nothing', async () => {
     const bad = await archive.backfill(['--chat', '@x_chat', '--since', '2024-13-01']);
     expect(bad.code).toBe(2);

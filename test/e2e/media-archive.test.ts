@@ -13,7 +13,7 @@ import { gatewayDownloadSource } from '../../src/ingest/media/gateway-source.ts'
 import { mediaFilePath, partialPath } from '../../src/ingest/media/naming.ts';
 import { MIB } from '../../src/ingest/media/policy.ts';
 import { type MediaJob, MediaWorker } from '../../src/ingest/media/worker.ts';
-import { Pacer } from '../../src/ingest/pacing/pacer.ts';
+import { Pacer } from '../../src/pacing/pacer.ts';
 import type { TelegramGateway } from '../../src/telegram/index.ts';
 import { type FakeTelegram, type FakeUser, startFakeTelegram } from '../support/fake-telegram/index.ts';
 import { gatewayFor } from '../support/gateway.ts';

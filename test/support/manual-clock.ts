@@ -1,6 +1,6 @@
 // A clock that only moves when the test says so: sleeps are parked until advance() passes their
 // due time, so pacing, retries and flood waits are tested without real waiting.
-import { abortReason, type Clock } from '../../src/ingest/pacing/clock.ts';
+import { abortReason, type Clock } from '../../src/pacing/clock.ts';
 
 interface Sleeper {
   readonly due: number;

@@ -1,23 +1,15 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from '@jest/globals';
 import type { Command } from '../../src/cli/command.ts';
 import { UsageError } from '../../src/cli/command.ts';
 import { commands } from '../../src/cli/commands/index.ts';
-import { runCli } from '../../src/cli/run-cli.ts';
+import { runCommands } from '../support/cli-in-process.ts';
 
 async function run(argv: string[], env: Record<string, string> = {}, list: readonly Command[] = commands) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
   const cwd = mkdtempSync(join(tmpdir(), 'ta-cli-'));
-  const code = await runCli(list, argv, { stdout, stderr, env, cwd }, '9.9.9');
-  return { code, out, err };
+  return runCommands(list, argv, { env, cwd }, '9.9.9');
 }
 
 describe('runCli', () => {

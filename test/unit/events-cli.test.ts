@@ -4,7 +4,6 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { generateEvents, toAppendRequests } from '../../bench/generator.ts';
 import { commands } from '../../src/cli/commands/index.ts';
@@ -20,13 +19,14 @@ import {
   TransferConflictError,
   toRequests,
 } from '../../src/cli/events/transfer.ts';
-import { CliFailure, runCli } from '../../src/cli/run-cli.ts';
+import { CliFailure } from '../../src/cli/run-cli.ts';
 import type { NewEvent, StoredEvent } from '../../src/events/envelope.ts';
 import { peer, streams } from '../../src/events/peers.ts';
 import { upcasters } from '../../src/events/upcasters.ts';
 import { StoreUnavailableError } from '../../src/eventstore/errors.ts';
 import { type EsdbClient, EventStoreDbEventStore } from '../../src/eventstore/eventstoredb.ts';
 import { MemoryEventStore } from '../../src/eventstore/memory.ts';
+import { runCommands } from '../support/cli-in-process.ts';
 import { FakeEsdbClient } from '../support/fake-esdb-client.ts';
 import { sampleEvent } from '../support/sample-events.ts';
 
@@ -364,16 +364,10 @@ describe('copy checkpoints', () => {
 
 describe('events command line', () => {
   async function cli(...argv: string[]) {
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    let out = '';
-    let err = '';
-    stdout.on('data', (d) => (out += d));
-    stderr.on('data', (d) => (err += d));
-    const code = await runCli(
+    const { code, out, err } = await runCommands(
       commands,
       [...argv, '--data-dir', dir],
-      { stdout, stderr, env: {}, cwd: dir },
+      { env: {}, cwd: dir },
       '0.0.0',
     );
     return { code, stdout: out, stderr: err };

@@ -1,11 +1,12 @@
 // `telegram-archive listen`: follow the account live and record every change as events, catching up
 // on what was missed while it was down. Stops cleanly on Ctrl-C / SIGTERM.
 import { openEventStore } from '../../eventstore/index.ts';
-import { mediaWorkerFor, requestPacer } from '../../ingest/backfill/components.ts';
+import { mediaWorkerFor } from '../../ingest/backfill/components.ts';
 import type { BackfillService } from '../../ingest/backfill/service.ts';
 import { runListener, UpdateStateFileError } from '../../ingest/index.ts';
 import type { MediaWorker } from '../../ingest/media/worker.ts';
 import { createListenerStatus } from '../../ingest/status.ts';
+import { requestPacer } from '../../pacing/from-config.ts';
 import {
   createTelegramGateway,
   MissingCredentialsError,
@@ -42,10 +43,10 @@ export const listenCommand: Command = {
     if (!config.telegramApiId || !config.telegramApiHash)
       throw new CliFailure(new MissingCredentialsError().message);
     const store = await openEventStore(config, logger);
-    const gateway = createTelegramGateway({ config, logger: logger.child({ component: 'telegram' }) });
+    const pacer = requestPacer(config, logger);
+    const gateway = createTelegramGateway({ config, logger: logger.child({ component: 'telegram' }), pacer });
     // The scheduled backfill shares this connection, its request budget and the media worker; it
     // stops as soon as the listener is asked to, so it never outlives the connection.
-    const pacer = requestPacer(config, logger.child({ component: 'pacer' }));
     let media: MediaWorker | undefined;
     let backfill: BackfillService | undefined;
     let starting: Promise<void> | undefined;

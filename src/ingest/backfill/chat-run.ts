@@ -14,8 +14,8 @@ import type {
 import { type PeerRef, samePeer, streams } from '../../events/peers.ts';
 import type { EventStore } from '../../eventstore/port.ts';
 import type { Logger } from '../../log/logger.ts';
+import type { Pacer } from '../../pacing/pacer.ts';
 import { describeError } from '../describe-error.ts';
-import type { Pacer } from '../pacing/pacer.ts';
 import { loadArchiveIndex, pendingMedia, spansOf } from './archive-index.ts';
 import { displayName } from './chat-selection.ts';
 import { type IdRange, normalize, subtract, union } from './id-ranges.ts';

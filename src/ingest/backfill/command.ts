@@ -7,6 +7,7 @@ import { createProgress } from '../../cli/progress.ts';
 import { CliFailure } from '../../cli/run-cli.ts';
 import { ensureWritableDirectory } from '../../config/directories.ts';
 import { openEventStore } from '../../eventstore/index.ts';
+import { requestPacer } from '../../pacing/from-config.ts';
 import {
   createTelegramGateway,
   MissingCredentialsError,
@@ -55,13 +56,14 @@ export async function runBackfillCommand(context: CommandContext): Promise<numbe
     lock.release();
     throw error;
   });
-  const gateway = createTelegramGateway({ config, logger: logger.child({ component: 'telegram' }) });
+  const pacer = requestPacer(config, logger);
+  const gateway = createTelegramGateway({ config, logger: logger.child({ component: 'telegram' }), pacer });
   let worker: MediaWorker | undefined;
   const stopMedia = () => void worker?.stop();
   context.signal.addEventListener('abort', stopMedia, { once: true });
   try {
     const account = (await gateway.connect(context.signal)).userId;
-    const parts = backfillComponents({ config, gateway, store, account, logger });
+    const parts = backfillComponents({ config, gateway, store, account, logger, pacer });
     worker = parts.media;
     if (context.signal.aborted) stopMedia();
     const summary = await runBackfill(request, {

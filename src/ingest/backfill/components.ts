@@ -1,17 +1,18 @@
-// The backfill's parts as the configuration asks for them, on a connected gateway: the pacer, the
-// shared recorder, the media worker and the port to Telegram. Used by the backfill command and by
-// the scheduled backfill inside listen/run.
+// The backfill's parts as the configuration asks for them, on a connected gateway: the shared
+// recorder, the media worker and the port to Telegram, all on the gateway's pacer (one request budget
+// per process). Used by the backfill command and by the scheduled backfill inside listen/run.
 import type { Config } from '../../config/index.ts';
 import type { MessageObservation, Observation } from '../../events/observations.ts';
 import type { EventStore } from '../../eventstore/port.ts';
 import type { Logger } from '../../log/logger.ts';
+import { requestPacer } from '../../pacing/from-config.ts';
+import type { Pacer } from '../../pacing/pacer.ts';
 import type { TelegramGateway } from '../../telegram/index.ts';
 import { enqueueFile } from '../media/enqueue.ts';
 import { mediaRoot } from '../media/naming.ts';
 import { mediaSettingsFromConfig } from '../media/policy.ts';
 import { MediaWorker } from '../media/worker.ts';
 import { EventStoreMessageLocator } from '../message-locator.ts';
-import { Pacer } from '../pacing/pacer.ts';
 import { Recorder } from '../recorder.ts';
 import { gatewayPort } from './gateway-port.ts';
 import type { BackfillDeps } from './index.ts';
@@ -38,22 +39,6 @@ export interface BackfillComponents {
   readonly pacer: Pacer;
   readonly media: MediaWorker;
   readonly deps: Omit<BackfillDeps<MessageObservation, Observation>, 'signal' | 'progress'>;
-}
-
-/** One request budget for everything a process asks Telegram. */
-export function requestPacer(
-  config: Pick<Config, 'requestsPerSecond' | 'maxFloodWaitSeconds'>,
-  logger: Logger,
-): Pacer {
-  return new Pacer({
-    requestsPerSecond: config.requestsPerSecond,
-    maxFloodWaitSeconds: config.maxFloodWaitSeconds,
-    onFloodWait: ({ method, seconds, willWait }) =>
-      logger.warn(
-        { method, seconds },
-        willWait ? 'FLOOD_WAIT: pausing this method' : 'FLOOD_WAIT over the limit',
-      ),
-  });
 }
 
 /** The process's media worker: backfill and listener hand it their files. */

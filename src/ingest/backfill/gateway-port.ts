@@ -1,8 +1,9 @@
 // Binds the backfiller's narrow port to the Telegram gateway: dialogs and usernames become ChatInfo,
-// history pages pass through with their observations. Flood waits are left to the shared pacer:
-// calls tell the gateway not to sleep through any (maxFloodWaitSeconds 0), so one place counts and
-// paces them. The dialog list is the exception: a page of an iterator cannot be asked again from
-// outside, so there the gateway waits (up to MAX_FLOOD_WAIT_SECONDS) and continues itself.
+// history pages pass through with their observations. The backfill paces these calls through the
+// process's one pacer, so they go to the gateway as already paced (maxFloodWaitSeconds 0): sent at
+// once, a FLOOD_WAIT comes back to that pacer to count and sit out. The dialog list is the exception: a page of an iterator
+// cannot be asked again from outside, so there the gateway waits (up to MAX_FLOOD_WAIT_SECONDS)
+// through the same pacer, which counts the wait all the same.
 import type {
   ChatObservation,
   MessageObservation,

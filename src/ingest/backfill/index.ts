@@ -4,9 +4,9 @@
 // listener are served, and files go to the background media worker.
 import { type PeerRef, peerKey, samePeer, streams } from '../../events/peers.ts';
 import type { EventStore } from '../../eventstore/port.ts';
+import type { Pacer } from '../../pacing/pacer.ts';
 import { describeError } from '../describe-error.ts';
 import type { MediaStats } from '../media/worker.ts';
-import type { Pacer } from '../pacing/pacer.ts';
 import { type ChatRunDeps, runChat } from './chat-run.ts';
 import {
   type ChatFilters,
@@ -21,8 +21,6 @@ import type { PlanMode } from './planner.ts';
 import type { BackfillTelegram, ChatInfo, PageEntity, PageMessage } from './ports.ts';
 import { RunHistory } from './run-history.ts';
 import type { ChatRunSummary, RunSummary } from './summary.ts';
-
-export const DIALOGS_METHOD = 'messages.getDialogs';
 
 const emptyMedia = { downloaded: 0, deduplicated: 0, skipped: 0, deferred: 0, bytes: 0 };
 
@@ -61,7 +59,7 @@ export async function runBackfill<M extends PageMessage, E extends PageEntity>(
   const runs = new RunHistory(await deps.store.readStream(streams.account(deps.account)));
   if (request.gapsOnly && request.chats.length === 0 && !runs.hasPendingGaps())
     return { chats: [], media: emptyMedia, floodWaits: 0, durationMs: Date.now() - started };
-  const directory = new DialogDirectory(pacedDialogs(deps));
+  const directory = new DialogDirectory(deps.telegram.dialogs(deps.signal));
   const results: ChatRunSummary[] = [];
   const queue: ChatInfo[] = [];
   const seen = new Set<string>();
@@ -165,23 +163,6 @@ export async function runBackfill<M extends PageMessage, E extends PageEntity>(
     },
     floodWaits: deps.pacer.stats().floodWaits - floodWaitsBefore,
     durationMs: Date.now() - started,
-  };
-}
-
-/** Dialog pages within the request budget. An iterator cannot repeat a page, so flood waits are the gateway's. */
-function pacedDialogs<M extends PageMessage, E extends PageEntity>(
-  deps: BackfillDeps<M, E>,
-): AsyncIterable<readonly ChatInfo[]> {
-  return {
-    [Symbol.asyncIterator]() {
-      const pages = deps.telegram.dialogs(deps.signal)[Symbol.asyncIterator]();
-      return {
-        next: async () => {
-          await deps.pacer.acquire(DIALOGS_METHOD, deps.signal);
-          return pages.next();
-        },
-      };
-    },
   };
 }
 

@@ -44,7 +44,10 @@ export interface HistoryQuery {
 }
 
 export interface BackfillTelegram<M extends PageMessage, E extends PageEntity> {
-  /** Every dialog, page by page. */
+  /**
+   * Every dialog, page by page, paced by the port itself: a page of an iterator cannot be asked again
+   * from outside, so the port sits out flood waits (on the shared pacer, which counts them).
+   */
   dialogs(signal?: AbortSignal): AsyncIterable<readonly ChatInfo[]>;
   /** undefined when no such username exists. */
   resolveUsername(username: string, signal?: AbortSignal): Promise<ChatInfo | undefined>;

@@ -8,8 +8,8 @@ import { type FileHandle, mkdir, open, readdir, rename, stat, unlink } from 'nod
 import { dirname } from 'node:path';
 import type { MediaDescriptor, MediaSkipReason } from '../../events/payloads.ts';
 import type { PeerRef } from '../../events/peers.ts';
-import { abortable, type Clock, systemClock, throwIfAborted } from '../pacing/clock.ts';
-import type { Pacer } from '../pacing/pacer.ts';
+import { abortable, type Clock, systemClock, throwIfAborted } from '../../pacing/clock.ts';
+import type { Pacer } from '../../pacing/pacer.ts';
 import { CHUNK_ALIGNMENT, chunkRequest, MAX_CHUNK, resumeOffset } from './chunks.ts';
 import { classifyDownloadError, type DownloadErrorKind, type DownloadSource } from './download-source.ts';
 import { extensionFor, mediaFilePath, mimeTypeFor, partialPath } from './naming.ts';

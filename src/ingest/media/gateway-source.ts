@@ -34,6 +34,8 @@ export function gatewayDownloadSource(
           offset,
           chunkSize: limit,
           signal,
+          // The downloader takes each chunk's turn from the shared pacer and sits out flood waits.
+          maxFloodWaitSeconds: 0,
           ...(known ? { location: known } : {}),
         });
         stream = { iterator: iterable[Symbol.asyncIterator](), chunkSize: limit, next: offset };

@@ -16,8 +16,8 @@ export interface DemoWorld {
   readonly chats: FakeChat[];
 }
 
-/** mulberry32: tiny, good enough, deterministic. */
-function random(seed: number): () => number {
+/** mulberry32: tiny, good enough, deterministic (the generated world and the demo's live traffic). */
+export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -32,7 +32,7 @@ const NAMES = ['Alice', 'Bob', 'Carol', 'Dave', 'Erin', 'Frank', 'Grace', 'Heidi
 const WORDS = 'the archive keeps every message edit and reaction as an immutable event for later'.split(' ');
 
 export function populateDemoWorld(world: World, options: DemoWorldOptions = {}): DemoWorld {
-  const rnd = random(options.seed ?? 42);
+  const rnd = seededRandom(options.seed ?? 42);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)]!;
   const sentence = () => Array.from({ length: 3 + Math.floor(rnd() * 9) }, () => pick(WORDS)).join(' ');
   const count = options.messagesPerChat ?? 40;

@@ -11,7 +11,7 @@ import { FakeTelegramServer } from './server.ts';
 import { DC_ID } from './tl.ts';
 import { World, type WorldOptions } from './world.ts';
 
-export { populateDemoWorld } from './generate.ts';
+export { populateDemoWorld, seededRandom } from './generate.ts';
 export type { FakeChannel, FakeChat, FakeGroup, FakeMessage, FakeTopic, FakeUser } from './model.ts';
 export { peerKeyOf } from './model.ts';
 export type { DifferencePolicy } from './rpc/updates.ts';

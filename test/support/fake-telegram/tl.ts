@@ -79,6 +79,21 @@ export function chatObject(chat: FakeGroup | FakeChannel): Api.TypeChat {
   return chat.kind === 'group' ? groupObject(chat) : channelObject(chat);
 }
 
+/** A dialog as the fake reports it: everything read, default notification settings. */
+export function dialogObject(chat: FakeChat, topMessage: number, pts?: number): Api.Dialog {
+  return new Api.Dialog({
+    peer: peerObject(chat),
+    topMessage,
+    readInboxMaxId: 0,
+    readOutboxMaxId: 0,
+    unreadCount: 0,
+    unreadMentionsCount: 0,
+    unreadReactionsCount: 0,
+    notifySettings: new Api.PeerNotifySettings({}),
+    pts,
+  });
+}
+
 export function peerObject(chat: FakeChat): Api.TypePeer {
   switch (chat.kind) {
     case 'user':

@@ -3,13 +3,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { generateArchive } from '../../../bench/generator.ts';
 import { rebuildReadModel } from '../../../projections/manage.ts';
 import { openReadModel, readModelLocation } from '../../../projections/read-model.ts';
 import { healthCommand } from '../../../src/cli/commands/health.ts';
-import { runCli } from '../../../src/cli/run-cli.ts';
 import { loadConfig } from '../../../src/config/index.ts';
 import { openEventStore } from '../../../src/eventstore/index.ts';
 import { openSqliteEventStore } from '../../../src/eventstore/sqlite.ts';
@@ -17,6 +15,7 @@ import { gatherHealth } from '../../../src/health/gather.ts';
 import { createStatusReporter, writeRoleStatus } from '../../../src/health/status-file.ts';
 import { silentLogger } from '../../../src/log/logger.ts';
 import { SqliteCheckpointStore } from '../../../src/relay/checkpoint/sqlite.ts';
+import { runCommands } from '../../support/cli-in-process.ts';
 
 let dataDir: string;
 beforeEach(() => {
@@ -51,24 +50,10 @@ async function buildReadModel(): Promise<void> {
 }
 
 async function health(args: string[] = []) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  const code = await runCli(
-    [healthCommand],
-    ['health', ...args],
-    {
-      stdout,
-      stderr,
-      cwd: dataDir,
-      env: { DATA_DIR: dataDir, LOG_LEVEL: 'error' },
-    },
-    '0.0.0-test',
-  );
-  return { code, out, err };
+  return runCommands([healthCommand], ['health', ...args], {
+    cwd: dataDir,
+    env: { DATA_DIR: dataDir, LOG_LEVEL: 'error' },
+  });
 }
 
 describe('telegram-archive health', () => {

@@ -2,8 +2,8 @@ import { beforeEach, describe, expect, it } from '@jest/globals';
 import { eventId } from '../../../src/events/ids.ts';
 import { peer, streams } from '../../../src/events/peers.ts';
 import { type BackfillRequest, runBackfill } from '../../../src/ingest/backfill/index.ts';
-import { Pacer } from '../../../src/ingest/pacing/pacer.ts';
 import { silentLogger } from '../../../src/log/logger.ts';
+import { Pacer } from '../../../src/pacing/pacer.ts';
 import { FakeCapture, FakeHistory } from '../../support/fake-history.ts';
 import { HookedEventStore } from '../../support/hooked-event-store.ts';
 

@@ -3,8 +3,8 @@ import type { StoredEvent } from '../../../src/events/envelope.ts';
 import { peer, streams } from '../../../src/events/peers.ts';
 import { type ChatRunDeps, type ChatRunRequest, runChat } from '../../../src/ingest/backfill/chat-run.ts';
 import { RunHistory } from '../../../src/ingest/backfill/run-history.ts';
-import { Pacer } from '../../../src/ingest/pacing/pacer.ts';
 import { silentLogger } from '../../../src/log/logger.ts';
+import { Pacer } from '../../../src/pacing/pacer.ts';
 import { FakeCapture, FakeHistory, type TestEntity, type TestMessage } from '../../support/fake-history.ts';
 import { HookedEventStore } from '../../support/hooked-event-store.ts';
 

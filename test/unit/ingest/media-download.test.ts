@@ -20,8 +20,8 @@ import {
 import { mediaFilePath, partialPath } from '../../../src/ingest/media/naming.ts';
 import { tryLockPart } from '../../../src/ingest/media/part-lock.ts';
 import { MIB } from '../../../src/ingest/media/policy.ts';
-import { FloodWaitTooLongError } from '../../../src/ingest/pacing/flood-wait.ts';
-import { Pacer } from '../../../src/ingest/pacing/pacer.ts';
+import { FloodWaitTooLongError } from '../../../src/pacing/flood-wait.ts';
+import { Pacer } from '../../../src/pacing/pacer.ts';
 import { ManualClock } from '../../support/manual-clock.ts';
 import { MemoryDownloadSource, rpcError } from '../../support/memory-download-source.ts';
 

@@ -10,7 +10,7 @@ import type { AppendResult } from '../../../src/eventstore/port.ts';
 import { mediaFilePath } from '../../../src/ingest/media/naming.ts';
 import { MIB } from '../../../src/ingest/media/policy.ts';
 import { type MediaJob, MediaWorker } from '../../../src/ingest/media/worker.ts';
-import { Pacer } from '../../../src/ingest/pacing/pacer.ts';
+import { Pacer } from '../../../src/pacing/pacer.ts';
 import { MemoryDownloadSource, rpcError } from '../../support/memory-download-source.ts';
 import { waitFor } from '../../support/wait.ts';
 

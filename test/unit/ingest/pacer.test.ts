@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { FloodWaitTooLongError, floodWaitSeconds } from '../../../src/ingest/pacing/flood-wait.ts';
-import { Pacer, TokenBucket } from '../../../src/ingest/pacing/pacer.ts';
+import { FloodWaitTooLongError, floodWaitSeconds } from '../../../src/pacing/flood-wait.ts';
+import { Pacer, TokenBucket } from '../../../src/pacing/pacer.ts';
 import { ManualClock, settle } from '../../support/manual-clock.ts';
 
 const flood = (seconds: number) =>

@@ -3,7 +3,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { generateArchive } from '../../../bench/generator.ts';
 import { readCheckpoints } from '../../../projections/db/operations.ts';
@@ -13,7 +12,6 @@ import { openReadModel, readModelLocation } from '../../../projections/read-mode
 import type { Command } from '../../../src/cli/command.ts';
 import { commands } from '../../../src/cli/commands/index.ts';
 import { runKafkaProjector } from '../../../src/cli/projections/kafka.ts';
-import { runCli } from '../../../src/cli/run-cli.ts';
 import { loadConfig } from '../../../src/config/index.ts';
 import { openSqliteEventStore } from '../../../src/eventstore/sqlite.ts';
 import { readRoleStatus } from '../../../src/health/status-file.ts';
@@ -21,6 +19,7 @@ import { silentLogger } from '../../../src/log/logger.ts';
 import { MemoryCheckpointStore } from '../../../src/relay/checkpoint/index.ts';
 import { KafkaPublisher } from '../../../src/relay/publisher.ts';
 import { runRelay } from '../../../src/relay/relay.ts';
+import { runCommands } from '../../support/cli-in-process.ts';
 import { FakeKafkaCluster } from '../../support/fake-kafka.ts';
 import { waitFor } from '../../support/wait.ts';
 
@@ -45,19 +44,7 @@ async function cli(
   extra: Record<string, string> = {},
   signal?: AbortSignal,
 ) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  const code = await runCli(
-    list,
-    argv,
-    { stdout, stderr, cwd: dataDir, env: env(extra), signal },
-    '0.0.0-test',
-  );
-  return { code, out, err };
+  return runCommands(list, argv, { cwd: dataDir, env: env(extra), signal }, '0.0.0-test');
 }
 
 async function append(from: number, to: number) {

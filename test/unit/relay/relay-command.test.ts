@@ -3,14 +3,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
 import { createRelayCommand } from '../../../src/cli/commands/relay.ts';
-import { runCli } from '../../../src/cli/run-cli.ts';
 import { openSqliteEventStore } from '../../../src/eventstore/sqlite.ts';
 import { readRoleStatus } from '../../../src/health/status-file.ts';
 import { HEADERS } from '../../../src/relay/message.ts';
+import { runCommands } from '../../support/cli-in-process.ts';
 import { FakeKafkaCluster } from '../../support/fake-kafka.ts';
 import { sampleEvent } from '../../support/sample-events.ts';
 
@@ -36,25 +35,16 @@ async function seed(count: number, offset = 0): Promise<void> {
 }
 
 async function relay(args: string[], env: Record<string, string> = {}, signal?: AbortSignal) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  const code = await runCli(
+  return runCommands(
     [createRelayCommand(() => cluster.client())],
     ['relay', ...args],
     {
-      stdout,
-      stderr,
       cwd: dataDir,
       signal,
       env: { DATA_DIR: dataDir, KAFKA_BROKERS: '127.0.0.1:9092', LOG_LEVEL: 'warn', ...env },
     },
     '0.0.0-test',
   );
-  return { code, out, err };
 }
 
 describe('telegram-archive relay', () => {

@@ -58,9 +58,19 @@ const relayCheckpoints = new WeakMap<FakeKafkaCluster, MemoryCheckpointStore>();
 
 /** Runs the relay until it caught up; one checkpoint per cluster, as one relay would keep. */
 async function publish(cluster: FakeKafkaCluster, log: MemoryLog) {
-  const { logger } = captureLog();
   const checkpoint = relayCheckpoints.get(cluster) ?? new MemoryCheckpointStore();
   relayCheckpoints.set(cluster, checkpoint);
+  await relayOnce(cluster, log, checkpoint, 16);
+}
+
+/** One relay run from `checkpoint` until it caught up. */
+async function relayOnce(
+  cluster: FakeKafkaCluster,
+  log: MemoryLog,
+  checkpoint: MemoryCheckpointStore,
+  batchSize?: number,
+) {
+  const { logger } = captureLog();
   await runRelay({
     store: log,
     publisher: new KafkaPublisher(
@@ -72,7 +82,7 @@ async function publish(cluster: FakeKafkaCluster, log: MemoryLog) {
     logger,
     signal: new AbortController().signal,
     untilCaughtUp: true,
-    batchSize: 16,
+    ...(batchSize === undefined ? {} : { batchSize }),
   });
 }
 
@@ -139,20 +149,7 @@ describe('the Kafka source', () => {
     seed(log, 40, 5);
     await publish(cluster, log);
     // The relay crashed before saving its checkpoint: a new relay republished the tail.
-    const { logger } = captureLog();
-    const checkpoint = new MemoryCheckpointStore(log.events[24]!.globalPosition);
-    await runRelay({
-      store: log,
-      publisher: new KafkaPublisher(
-        cluster.client(),
-        { topic: TOPIC, create: false, partitions: 4, replicationFactor: 1 },
-        logger,
-      ),
-      checkpoint,
-      logger,
-      signal: new AbortController().signal,
-      untilCaughtUp: true,
-    });
+    await relayOnce(cluster, log, new MemoryCheckpointStore(log.events[24]!.globalPosition));
     expect(cluster.allRecords(TOPIC)).toHaveLength(55);
     const controller = new AbortController();
     const running = start(controller);

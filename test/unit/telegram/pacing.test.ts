@@ -1,7 +1,8 @@
-// The pacer on a virtual clock: request spacing, FLOOD_WAIT per method, limits and aborts.
+// The gateway's pacing on a virtual clock: request spacing, FLOOD_WAIT per method, limits and aborts,
+// through the shared pacer the gateway is given.
 import { describe, expect, it } from '@jest/globals';
-import { silentLogger } from '../../../src/log/logger.ts';
-import { Pacer } from '../../../src/telegram/pacing.ts';
+import { Pacer, type PacerOptions } from '../../../src/pacing/pacer.ts';
+import { type PaceOptions, pacedCall } from '../../../src/telegram/pacing.ts';
 
 function virtualClock() {
   let now = 0;
@@ -17,18 +18,26 @@ function virtualClock() {
   };
 }
 
+/** The shared pacer on `clock`, and the gateway's paced call through it. */
+function gatewayPacer(
+  options: Pick<PacerOptions, 'requestsPerSecond' | 'maxFloodWaitSeconds'>,
+  clock: ReturnType<typeof virtualClock>,
+) {
+  const pacer = new Pacer({ ...options, clock });
+  return {
+    run: <T>(method: string, call: () => Promise<T>, pace?: PaceOptions) =>
+      pacedCall(pacer, method, call, pace),
+    pausedUntilOf: (method: string) => pacer.pausedUntil(method),
+  };
+}
+
 const floodWait = (seconds: number) =>
   Object.assign(new Error(`FLOOD_WAIT_${seconds}`), { errorMessage: `FLOOD_WAIT_${seconds}`, code: 420 });
 
-describe('Pacer', () => {
+describe('gateway pacing', () => {
   it('spaces calls by the global budget', async () => {
     const clock = virtualClock();
-    const pacer = new Pacer({
-      requestsPerSecond: 4,
-      maxFloodWaitSeconds: 60,
-      logger: silentLogger,
-      ...clock,
-    });
+    const pacer = gatewayPacer({ requestsPerSecond: 4, maxFloodWaitSeconds: 60 }, clock);
     const at: number[] = [];
     for (let i = 0; i < 3; i++) await pacer.run('m', async () => at.push(clock.now()));
     expect(at).toEqual([0, 250, 500]);
@@ -36,12 +45,7 @@ describe('Pacer', () => {
 
   it('pauses a method for the FLOOD_WAIT it got, then retries it; other methods are not paused', async () => {
     const clock = virtualClock();
-    const pacer = new Pacer({
-      requestsPerSecond: 1000,
-      maxFloodWaitSeconds: 60,
-      logger: silentLogger,
-      ...clock,
-    });
+    const pacer = gatewayPacer({ requestsPerSecond: 1000, maxFloodWaitSeconds: 60 }, clock);
     let calls = 0;
     const result = await pacer.run('history', async () => {
       calls += 1;
@@ -56,12 +60,7 @@ describe('Pacer', () => {
 
   it('gives up with FloodWaitTooLongError above the limit, and lets other errors through untouched', async () => {
     const clock = virtualClock();
-    const pacer = new Pacer({
-      requestsPerSecond: 1000,
-      maxFloodWaitSeconds: 10,
-      logger: silentLogger,
-      ...clock,
-    });
+    const pacer = gatewayPacer({ requestsPerSecond: 1000, maxFloodWaitSeconds: 10 }, clock);
     await expect(pacer.run('m', async () => Promise.reject(floodWait(11)))).rejects.toMatchObject({
       name: 'FloodWaitTooLongError',
       seconds: 11,
@@ -80,12 +79,7 @@ describe('Pacer', () => {
 
   it('stops waiting when the signal aborts', async () => {
     const clock = virtualClock();
-    const pacer = new Pacer({
-      requestsPerSecond: 1000,
-      maxFloodWaitSeconds: 60,
-      logger: silentLogger,
-      ...clock,
-    });
+    const pacer = gatewayPacer({ requestsPerSecond: 1000, maxFloodWaitSeconds: 60 }, clock);
     const controller = new AbortController();
     controller.abort();
     await expect(pacer.run('m', async () => 1, { signal: controller.signal })).rejects.toMatchObject({

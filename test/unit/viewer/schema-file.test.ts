@@ -3,23 +3,15 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from '@jest/globals';
 import { commands } from '../../../src/cli/commands/index.ts';
-import { runCli } from '../../../src/cli/run-cli.ts';
 import { printViewerSchema } from '../../../src/viewer/schema/index.ts';
+import { runCommands } from '../../support/cli-in-process.ts';
 
 const SCHEMA_FILE = new URL('../../../schema/schema.graphql', import.meta.url);
 
 async function cli(argv: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  const code = await runCli(commands, argv, { stdout, stderr, env: {}, cwd: tmpdir() }, '0.0.0');
-  return { code, out, err };
+  return runCommands(commands, argv, { env: {}, cwd: tmpdir() }, '0.0.0');
 }
 
 describe('schema/schema.graphql', () => {

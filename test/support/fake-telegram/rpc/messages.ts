@@ -3,7 +3,7 @@
 import { Api } from 'telegram';
 import { type FakeChat, type FakeMessage, isChannel, peerKeyOf } from '../model.ts';
 import { type FakeTelegramServer, rpcFail } from '../server.ts';
-import { big, chatObject, messageObject, peerObject, topicObject, userObject } from '../tl.ts';
+import { big, chatObject, dialogObject, messageObject, peerObject, topicObject, userObject } from '../tl.ts';
 import type { World } from '../world.ts';
 import { allEntities, resolveInputChannel, resolveInputPeer } from './peers.ts';
 
@@ -83,19 +83,12 @@ export function installMessages(server: FakeTelegramServer, world: World): void 
     const limit = Math.max(1, Math.min(request.limit || 100, 100));
     const page = rows.slice(start, start + limit);
     const { users, chats } = allEntities(world);
-    const dialogs = page.map(
-      (row) =>
-        new Api.Dialog({
-          peer: peerObject(row.chat),
-          topMessage: row.top?.id ?? 0,
-          readInboxMaxId: 0,
-          readOutboxMaxId: 0,
-          unreadCount: 0,
-          unreadMentionsCount: 0,
-          unreadReactionsCount: 0,
-          notifySettings: new Api.PeerNotifySettings({}),
-          pts: isChannel(row.chat) ? world.channelBox(row.chat).pts : undefined,
-        }),
+    const dialogs = page.map((row) =>
+      dialogObject(
+        row.chat,
+        row.top?.id ?? 0,
+        isChannel(row.chat) ? world.channelBox(row.chat).pts : undefined,
+      ),
     );
     const messages = page.flatMap((row) => (row.top ? [messageObject(row.top)] : []));
     const body = { dialogs, messages, chats, users };
@@ -124,22 +117,14 @@ export function installMessages(server: FakeTelegramServer, world: World): void 
 
   server.on('messages.GetMessages', (request: Api.messages.GetMessages) => {
     const { users, chats } = allEntities(world);
-    const messages = request.id.map((input: any) => {
-      const id = input instanceof Api.InputMessageID ? input.id : rpcFail(400, 'MESSAGE_ID_INVALID');
-      const found = world.findCommonMessage(id);
-      return found ? messageObject(found) : new Api.MessageEmpty({ id });
-    });
+    const messages = requestedMessages(request.id, (id) => world.findCommonMessage(id));
     return new Api.messages.Messages({ messages, chats, users });
   });
 
   server.on('channels.GetMessages', (request: Api.channels.GetMessages) => {
     const channel = resolveInputChannel(world, request.channel);
     const { users, chats } = allEntities(world);
-    const messages = request.id.map((input: any) => {
-      const id = input instanceof Api.InputMessageID ? input.id : rpcFail(400, 'MESSAGE_ID_INVALID');
-      const found = world.findMessage(channel, id);
-      return found ? messageObject(found) : new Api.MessageEmpty({ id });
-    });
+    const messages = requestedMessages(request.id, (id) => world.findMessage(channel, id));
     return new Api.messages.ChannelMessages({
       pts: world.channelBox(channel).pts,
       count: messages.length,
@@ -223,5 +208,17 @@ export function installMessages(server: FakeTelegramServer, world: World): void 
       users: user ? [userObject(user)] : [],
       chats: channel ? [chatObject(channel)] : [],
     });
+  });
+}
+
+/** Messages asked for by id, in the order asked; an id that does not exist answers MessageEmpty. */
+function requestedMessages(
+  inputs: readonly Api.TypeInputMessage[],
+  find: (id: number) => FakeMessage | undefined,
+): Api.TypeMessage[] {
+  return inputs.map((input: any) => {
+    const id = input instanceof Api.InputMessageID ? input.id : rpcFail(400, 'MESSAGE_ID_INVALID');
+    const found = find(id);
+    return found ? messageObject(found) : new Api.MessageEmpty({ id });
   });
 }

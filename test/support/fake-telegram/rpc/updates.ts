@@ -4,7 +4,7 @@
 // reached no client.
 import { Api } from 'telegram';
 import type { FakeTelegramServer } from '../server.ts';
-import { big, messageObject, peerObject } from '../tl.ts';
+import { big, dialogObject, messageObject } from '../tl.ts';
 import type { BoxEntry, World } from '../world.ts';
 import { allEntities, resolveInputChannel } from './peers.ts';
 
@@ -93,17 +93,7 @@ export function installUpdates(server: FakeTelegramServer, world: World, policy:
       return new Api.updates.ChannelDifferenceTooLong({
         final: true,
         timeout,
-        dialog: new Api.Dialog({
-          peer: peerObject(channel),
-          topMessage: latest.at(-1)?.id ?? 0,
-          readInboxMaxId: 0,
-          readOutboxMaxId: 0,
-          unreadCount: 0,
-          unreadMentionsCount: 0,
-          unreadReactionsCount: 0,
-          notifySettings: new Api.PeerNotifySettings({}),
-          pts: box.pts,
-        }),
+        dialog: dialogObject(channel, latest.at(-1)?.id ?? 0, box.pts),
         messages: latest.reverse().map(messageObject),
         chats,
         users,

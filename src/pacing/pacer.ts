@@ -24,6 +24,11 @@ export interface FloodWaitEvent {
   readonly willWait: boolean;
 }
 
+/** Per call: a FLOOD_WAIT limit other than the pacer's MAX_FLOOD_WAIT_SECONDS. */
+export interface CallLimits {
+  readonly maxFloodWaitSeconds?: number;
+}
+
 export interface PacerStats {
   readonly requests: number;
   readonly floodWaits: number;
@@ -61,7 +66,7 @@ export class Pacer {
   private readonly maxFloodWaitMs: number;
   private readonly floodWaitOf: (error: unknown) => number | undefined;
   private readonly onFloodWait: ((event: FloodWaitEvent) => void) | undefined;
-  private readonly pausedUntil = new Map<string, { until: number; seconds: number }>();
+  private readonly pauses = new Map<string, { until: number; seconds: number }>();
   private requests = 0;
   private floodWaits = 0;
   private floodWaitTotal = 0;
@@ -82,15 +87,21 @@ export class Pacer {
    * Runs `request` within the budget. `method` names what Telegram rate-limits (e.g.
    * 'messages.getHistory'); a FLOOD_WAIT on it pauses only calls of that method.
    */
-  async call<T>(method: string, request: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  async call<T>(
+    method: string,
+    request: () => Promise<T>,
+    signal?: AbortSignal,
+    limits: CallLimits = {},
+  ): Promise<T> {
+    const limitMs = this.limitMs(limits);
     for (;;) {
-      await this.acquire(method, signal);
+      await this.acquireWithin(method, limitMs, signal);
       try {
         return await request();
       } catch (error) {
         const seconds = this.floodWaitOf(error);
         if (seconds === undefined) throw error;
-        this.recordFloodWait(method, seconds);
+        this.recordFloodWait(method, seconds, limitMs);
       }
     }
   }
@@ -101,8 +112,16 @@ export class Pacer {
    * floodWait().
    */
   async acquire(method: string, signal?: AbortSignal): Promise<void> {
+    await this.acquireWithin(method, this.maxFloodWaitMs, signal);
+  }
+
+  private async acquireWithin(
+    method: string,
+    limitMs: number,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
     for (;;) {
-      await this.waitForMethod(method, signal);
+      await this.waitForMethod(method, limitMs, signal);
       const slot = this.bucket.reserve(this.clock.now());
       await this.clock.sleep(slot - this.clock.now(), signal);
       // Another caller of this method may have hit a FLOOD_WAIT while we waited for our slot.
@@ -115,43 +134,55 @@ export class Pacer {
 
   /** Records a FLOOD_WAIT seen outside call(); throws FloodWaitTooLongError when it is over the limit. */
   floodWait(method: string, seconds: number): void {
-    this.recordFloodWait(method, seconds);
+    this.recordFloodWait(method, seconds, this.maxFloodWaitMs);
+  }
+
+  /** When (ms since the epoch) `method` may be called again; 0 when it was never paused. */
+  pausedUntil(method: string): number {
+    return this.pauses.get(method)?.until ?? 0;
   }
 
   /** The time (ms) until `method` may be called again; 0 when it is not paused. */
   remainingPause(method: string): number {
-    const pause = this.pausedUntil.get(method);
+    const pause = this.pauses.get(method);
     if (!pause) return 0;
-    const left = pause.until - this.clock.now();
-    if (left <= 0) this.pausedUntil.delete(method);
-    return Math.max(0, left);
+    // Kept after it ends (one entry per method name): pausedUntil() still tells when it was.
+    return Math.max(0, pause.until - this.clock.now());
   }
 
   stats(): PacerStats {
     return { requests: this.requests, floodWaits: this.floodWaits, floodWaitSeconds: this.floodWaitTotal };
   }
 
-  private recordFloodWait(method: string, seconds: number): void {
+  private limitMs(limits: CallLimits): number {
+    return limits.maxFloodWaitSeconds === undefined ? this.maxFloodWaitMs : limits.maxFloodWaitSeconds * 1000;
+  }
+
+  private recordFloodWait(method: string, seconds: number, limitMs: number): void {
     const waitMs = Math.max(0, seconds) * 1000;
     const until = this.clock.now() + waitMs;
-    const willWait = waitMs <= this.maxFloodWaitMs;
+    const willWait = waitMs <= limitMs;
     this.floodWaits++;
     this.floodWaitTotal += seconds;
-    const current = this.pausedUntil.get(method);
-    if (!current || current.until < until) this.pausedUntil.set(method, { until, seconds });
+    const current = this.pauses.get(method);
+    if (!current || current.until < until) this.pauses.set(method, { until, seconds });
     this.onFloodWait?.({ method, seconds, willWait });
-    if (!willWait) throw new FloodWaitTooLongError(method, seconds, until, this.maxFloodWaitSeconds);
+    if (!willWait) throw new FloodWaitTooLongError(method, seconds, until, limitMs / 1000);
   }
 
   /** Sleeps through a pause of `method`, or fails at once when what is left of it is over the limit. */
-  private async waitForMethod(method: string, signal: AbortSignal | undefined): Promise<void> {
+  private async waitForMethod(
+    method: string,
+    limitMs: number,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
     for (;;) {
       throwIfAborted(signal);
       const left = this.remainingPause(method);
       if (left <= 0) return;
-      if (left > this.maxFloodWaitMs) {
-        const pause = this.pausedUntil.get(method)!;
-        throw new FloodWaitTooLongError(method, pause.seconds, pause.until, this.maxFloodWaitSeconds);
+      if (left > limitMs) {
+        const pause = this.pauses.get(method)!;
+        throw new FloodWaitTooLongError(method, pause.seconds, pause.until, limitMs / 1000);
       }
       await this.clock.sleep(left, signal);
     }

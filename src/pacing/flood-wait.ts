@@ -33,12 +33,15 @@ export function floodWaitSeconds(error: unknown): number | undefined {
     seconds?: unknown;
     errorMessage?: unknown;
     message?: unknown;
+    code?: unknown;
   };
   if (typeof e.floodWaitSeconds === 'number') return e.floodWaitSeconds;
   // The gateway gives up on a FLOOD_WAIT over the caller's limit with this error and the seconds.
   if (e.name === 'FloodWaitTooLongError' && typeof e.seconds === 'number') return e.seconds;
   if (typeof e.seconds === 'number' && typeof e.errorMessage === 'string' && /FLOOD/.test(e.errorMessage))
     return e.seconds;
+  // Telegram's 420 family (FLOOD_WAIT, SLOWMODE_WAIT, ...) as gramjs raises it, with the seconds parsed.
+  if (typeof e.seconds === 'number' && e.code === 420) return e.seconds;
   for (const text of [e.errorMessage, e.message]) {
     if (typeof text !== 'string') continue;
     const m = FLOOD_MESSAGE.exec(text);
