@@ -15,6 +15,7 @@ import { mediaWorkerFor } from '../ingest/backfill/components.ts';
 import { type BackfillService, startScheduledBackfill } from '../ingest/backfill/service.ts';
 import { runListener } from '../ingest/index.ts';
 import type { MediaWorker } from '../ingest/media/worker.ts';
+import { createListenerStatus, listenerStatusHooks } from '../ingest/status.ts';
 import type { Logger } from '../log/logger.ts';
 import { requestPacer } from '../pacing/from-config.ts';
 import { type AccountInfo, createTelegramGateway } from '../telegram/index.ts';
@@ -92,6 +93,10 @@ export async function runArchive(options: RunModeOptions): Promise<void> {
       logger: logger.child({ component: 'telegram' }),
       pacer,
     });
+    // For `health` (the embedded container's healthcheck): DATA_DIR/status/listener.json.
+    const status = createListenerStatus(config.dataDir, logger);
+    status.set('connecting');
+    const statusHooks = listenerStatusHooks(status);
     listener = runListener({
       gateway: connected,
       store,
@@ -100,7 +105,9 @@ export async function runArchive(options: RunModeOptions): Promise<void> {
       signal: stopListener.signal,
       // Made on connect, before the catch-up: live files and the backfill's share one worker.
       media: (account) => (media = mediaWorkerFor({ config, store, account: account.userId, pacer, logger })),
+      onConnectionChange: statusHooks.onConnectionChange,
       onReady: (account) => {
+        statusHooks.onReady();
         options.onListening?.(account);
         if (stopRequested.aborted) return;
         // The same wiring as `listen`: one request budget and one media worker for everything.
@@ -115,7 +122,9 @@ export async function runArchive(options: RunModeOptions): Promise<void> {
           runAtStart: options.backfillAtStart ?? true,
         });
       },
-    }).catch(fail);
+    })
+      .catch(fail)
+      .finally(() => status.stop());
     if (!stopRequested.aborted) await once(stopRequested, 'abort').catch(() => undefined);
   } catch (error) {
     fail(error);

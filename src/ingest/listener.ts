@@ -14,7 +14,12 @@ import { peerKey } from '../events/peers.ts';
 import { StoreUnavailableError } from '../eventstore/errors.ts';
 import type { EventStore } from '../eventstore/port.ts';
 import type { Logger } from '../log/logger.ts';
-import { type AccountInfo, abortableSleep, type TelegramGateway } from '../telegram/index.ts';
+import {
+  type AccountInfo,
+  abortableSleep,
+  type ConnectionState,
+  type TelegramGateway,
+} from '../telegram/index.ts';
 import { enqueueFile } from './media/enqueue.ts';
 import type { MediaWorker } from './media/worker.ts';
 import { EventStoreMessageLocator, type MessageLocator } from './message-locator.ts';
@@ -45,6 +50,8 @@ export interface ListenerOptions {
    * (and edits that swap the file) are enqueued there; the listener stops it on shutdown.
    */
   readonly media?: (account: AccountInfo) => MediaWorker;
+  /** Told about every change of the Telegram connection (for the health status file). */
+  readonly onConnectionChange?: (state: ConnectionState) => void;
 }
 
 export interface ListenerSummary {
@@ -219,7 +226,10 @@ export async function runListener(options: ListenerOptions): Promise<ListenerSum
       failed.abort(error);
     },
   });
-  const unsubscribe = gateway.subscribe((event) => tracker.onEvent(event));
+  const unsubscribe = gateway.subscribe((event) => {
+    tracker.onEvent(event);
+    if (event.kind === 'connection') options.onConnectionChange?.(event.state);
+  });
   const progress = setInterval(
     () => log.info({ appended: sink.appended, unresolvedDeletions: sink.unresolved }, 'listening'),
     options.progressIntervalMs ?? 60_000,

@@ -11,9 +11,32 @@
 
 import { createStatusReporter, type StatusReporter } from '../health/status-file.ts';
 import type { Logger } from '../log/logger.ts';
+import type { ConnectionState } from '../telegram/index.ts';
 
 export const LISTENER_ROLE = 'listener';
 
 export function createListenerStatus(dataDir: string, logger?: Logger): StatusReporter {
   return createStatusReporter(dataDir, LISTENER_ROLE, { logger });
+}
+
+/**
+ * The listener callbacks that keep the status true: `connected` once caught up for the first time,
+ * then `disconnected` on every drop and `connected` again on every reconnect.
+ */
+export function listenerStatusHooks(status: StatusReporter): {
+  readonly onReady: () => void;
+  readonly onConnectionChange: (state: ConnectionState) => void;
+} {
+  let ready = false;
+  return {
+    onReady: () => {
+      ready = true;
+      status.set('connected');
+    },
+    onConnectionChange: (state) => {
+      if (!ready) return; // before the first catch-up the status stays `connecting`
+      if (state === 'connected') status.set('connected');
+      else status.set('disconnected', state === 'broken' ? 'connection broken' : 'connection lost');
+    },
+  };
 }

@@ -105,4 +105,30 @@ describe('listen process', () => {
     expect(second.stderr).not.toContain('one (edited');
     expect(readRoleStatus(dataDir, 'listener')?.state).toBe('stopped');
   });
+
+  it('shows a lost connection in its health status until Telegram is back', async () => {
+    const child = start();
+    await ready(child);
+    expect(readRoleStatus(dataDir, 'listener')?.state).toBe('connected');
+
+    await fake.server.setOnline(false);
+    const lost = await waitFor(
+      () =>
+        readRoleStatus(dataDir, 'listener')?.state === 'disconnected'
+          ? readRoleStatus(dataDir, 'listener')
+          : undefined,
+      'the status to say disconnected',
+      20_000,
+    );
+    expect(lost.detail).toMatch(/connection (lost|broken)/);
+
+    await fake.server.setOnline(true);
+    await waitFor(
+      () => readRoleStatus(dataDir, 'listener')?.state === 'connected',
+      'the status to say connected again',
+      30_000,
+    );
+    child.process.kill('SIGTERM');
+    expect(await child.exited).toEqual({ code: 0, signal: null });
+  });
 });

@@ -5,7 +5,7 @@ import { mediaWorkerFor } from '../../ingest/backfill/components.ts';
 import type { BackfillService } from '../../ingest/backfill/service.ts';
 import { runListener, UpdateStateFileError } from '../../ingest/index.ts';
 import type { MediaWorker } from '../../ingest/media/worker.ts';
-import { createListenerStatus } from '../../ingest/status.ts';
+import { createListenerStatus, listenerStatusHooks } from '../../ingest/status.ts';
 import { requestPacer } from '../../pacing/from-config.ts';
 import {
   createTelegramGateway,
@@ -67,6 +67,7 @@ export const listenCommand: Command = {
     // For `health`: DATA_DIR/status/listener.json (format in src/ingest/status.ts).
     const status = createListenerStatus(config.dataDir, logger);
     status.set('connecting');
+    const statusHooks = listenerStatusHooks(status);
     try {
       const summary = await runListener({
         gateway,
@@ -76,8 +77,9 @@ export const listenCommand: Command = {
         signal: context.signal,
         media: (account) =>
           (media = mediaWorkerFor({ config, store, account: account.userId, pacer, logger })),
+        onConnectionChange: statusHooks.onConnectionChange,
         onReady: (account) => {
-          status.set('connected');
+          statusHooks.onReady();
           context.stderr.write(
             `Listening as user ${account.userId}; Ctrl-C stops after recording what is queued.\n`,
           );
