@@ -24,7 +24,7 @@ import type {
   ReadStreamOptions,
   WaitOptions,
 } from './port.ts';
-import { allRead, streamRead } from './read-options.ts';
+import { allRead, prefixSuccessor, streamRead } from './read-options.ts';
 import { type PreparedRequest, prepareAppend } from './validate.ts';
 import { AppendSignal, waitUntilNew } from './wait.ts';
 
@@ -225,25 +225,10 @@ export class SqliteEventStore implements EventStore {
     this.#assertOpen();
     const { after, limit, types, streamPrefix } = allRead(options);
     if (limit === 0 || types?.length === 0) return [];
-    const params: (number | string)[] = [this.#rowIdOf(after)];
-    let key = '';
-    let where = 'global_position > ?';
-    if (types !== undefined) {
-      key += 't';
-      where += ' AND type IN (SELECT value FROM json_each(?))';
-      params.push(JSON.stringify(types));
-    }
-    if (streamPrefix !== undefined) {
-      key += 'p';
-      where += ' AND substr(stream, 1, ?) = ?';
-      params.push(streamPrefix.length, streamPrefix);
-    }
-    params.push(limit ?? -1);
+    const { key, sql, params } = readAllQuery(this.#rowIdOf(after), limit, types, streamPrefix);
     let statement = this.#readAllStatements.get(key);
     if (!statement) {
-      statement = this.#db
-        .prepare(`SELECT ${COLUMNS} FROM events WHERE ${where} ORDER BY global_position LIMIT ?`)
-        .raw();
+      statement = this.#db.prepare(sql).raw();
       this.#readAllStatements.set(key, statement);
     }
     const ready = statement;
@@ -311,6 +296,45 @@ export class SqliteEventStore implements EventStore {
   #assertOpen(): void {
     if (this.#closing.signal.aborted) throw new StoreClosedError(this.description);
   }
+}
+
+/**
+ * The readAll statement for these filters; `key` names its shape, so statements can be reused.
+ * Exported for the test that checks its query plan.
+ */
+export function readAllQuery(
+  afterRowId: number,
+  limit: number | undefined,
+  types: readonly string[] | undefined,
+  streamPrefix: string | undefined,
+): { key: string; sql: string; params: (number | string)[] } {
+  const params: (number | string)[] = [afterRowId];
+  let key = '';
+  let where = 'global_position > ?';
+  if (types !== undefined) {
+    key += 't';
+    where += ' AND type IN (SELECT value FROM json_each(?))';
+    params.push(JSON.stringify(types));
+  }
+  if (streamPrefix !== undefined) {
+    // A range on the (stream, stream_version) index finds a chat's streams without scanning the
+    // table; the exact check stays for prefixes the range cannot express.
+    key += 'p';
+    where += ' AND stream >= ? AND substr(stream, 1, ?) = ?';
+    params.push(streamPrefix, streamPrefix.length, streamPrefix);
+    const successor = prefixSuccessor(streamPrefix);
+    if (successor !== undefined) {
+      key += 's';
+      where += ' AND stream < ?';
+      params.push(successor);
+    }
+  }
+  params.push(limit ?? -1);
+  return {
+    key,
+    sql: `SELECT ${COLUMNS} FROM events WHERE ${where} ORDER BY global_position LIMIT ?`,
+    params,
+  };
 }
 
 /** Brings the schema to the newest version; safe when several processes open a new file at once. */
