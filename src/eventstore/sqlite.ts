@@ -90,6 +90,7 @@ export class SqliteEventStore implements EventStore {
     findIds: Database.Statement;
     streamVersions: Database.Statement;
     head: Database.Statement;
+    rangeSize: Database.Statement;
     forwards: Database.Statement;
     backwards: Database.Statement;
   };
@@ -134,6 +135,9 @@ export class SqliteEventStore implements EventStore {
           )
           .raw(),
         head: db.prepare('SELECT max(global_position) FROM events').pluck(),
+        rangeSize: db
+          .prepare('SELECT count(*) FROM (SELECT 1 FROM events WHERE stream >= ? AND stream < ? LIMIT ?)')
+          .pluck(),
         forwards: db
           .prepare(
             `SELECT ${COLUMNS} FROM events WHERE stream = ? AND stream_version >= ? ORDER BY stream_version LIMIT ?`,
@@ -225,7 +229,9 @@ export class SqliteEventStore implements EventStore {
     this.#assertOpen();
     const { after, limit, types, streamPrefix } = allRead(options);
     if (limit === 0 || types?.length === 0) return [];
-    const { key, sql, params } = readAllQuery(this.#rowIdOf(after), limit, types, streamPrefix);
+    const afterRowId = this.#rowIdOf(after);
+    const range = streamPrefix !== undefined && this.#rangePays(streamPrefix, afterRowId, limit);
+    const { key, sql, params } = readAllQuery(afterRowId, limit, types, streamPrefix, range);
     let statement = this.#readAllStatements.get(key);
     if (!statement) {
       statement = this.#db.prepare(sql).raw();
@@ -233,6 +239,22 @@ export class SqliteEventStore implements EventStore {
     }
     const ready = statement;
     return this.#decode(this.#guard(() => ready.all(...params)) as Row[]);
+  }
+
+  /**
+   * The stream-index range visits every entry of the prefix's range on each call and sorts them into
+   * global order; the rowid scan walks the table in order until `limit` rows match. For a page of a
+   * prefix covering a large part of the log (a big channel), the scan is the cheaper one: the range
+   * wins while its size R satisfies R * R < limit * rows left, counted here only up to that bound.
+   */
+  #rangePays(prefix: string, afterRowId: number, limit: number | undefined): boolean {
+    const successor = prefixSuccessor(prefix);
+    if (successor === undefined) return false;
+    if (limit === undefined) return true;
+    const left = Math.max(1, this.#head() - afterRowId);
+    const bound = Math.ceil(Math.sqrt(limit * left));
+    const size = this.#guard(() => this.#statements.rangeSize.get(prefix, successor, bound)) as number;
+    return size < bound;
   }
 
   async headPosition(): Promise<GlobalPosition | undefined> {
@@ -307,6 +329,8 @@ export function readAllQuery(
   limit: number | undefined,
   types: readonly string[] | undefined,
   streamPrefix: string | undefined,
+  /** Search the prefix as a range of the stream index (see #rangePays) rather than filter a scan. */
+  range = true,
 ): { key: string; sql: string; params: (number | string)[] } {
   const params: (number | string)[] = [afterRowId];
   let key = '';
@@ -318,15 +342,15 @@ export function readAllQuery(
   }
   if (streamPrefix !== undefined) {
     // A range on the (stream, stream_version) index finds a chat's streams without scanning the
-    // table; the exact check stays for prefixes the range cannot express.
+    // table; the exact check stays for prefixes the range cannot express and for the scan.
     key += 'p';
-    where += ' AND stream >= ? AND substr(stream, 1, ?) = ?';
-    params.push(streamPrefix, streamPrefix.length, streamPrefix);
-    const successor = prefixSuccessor(streamPrefix);
+    where += ' AND substr(stream, 1, ?) = ?';
+    params.push(streamPrefix.length, streamPrefix);
+    const successor = range ? prefixSuccessor(streamPrefix) : undefined;
     if (successor !== undefined) {
       key += 's';
-      where += ' AND stream < ?';
-      params.push(successor);
+      where += ' AND stream >= ? AND stream < ?';
+      params.push(streamPrefix, successor);
     }
   }
   params.push(limit ?? -1);

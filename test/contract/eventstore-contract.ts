@@ -544,6 +544,15 @@ export function eventStoreContract(
         expect(ids(await store.readAll({ streamPrefix: 'c' }))).toEqual(ids(chatEvents));
         const paged = await store.readAll({ streamPrefix: 'm', after: stored[2]!.globalPosition, limit: 3 });
         expect(ids(paged)).toEqual(ids(messages.slice(3, 6)));
+        // A narrow prefix paged with a small limit (a store may plan this differently from a wide one).
+        const first = await store.readAll({ streamPrefix: messageStream(51), limit: 1 });
+        expect(ids(first)).toEqual([appended[4]!.id]);
+        const next = await store.readAll({
+          streamPrefix: messageStream(51),
+          limit: 1,
+          after: first[0]!.globalPosition,
+        });
+        expect(ids(next)).toEqual([appended[5]!.id]);
         // Neighbours of the range bounds, LIKE wildcards, quotes and the highest code point match nothing.
         for (const prefix of [
           `message-${ACCOUNT}.c100.4`,
