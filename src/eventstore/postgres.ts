@@ -109,6 +109,8 @@ export function readAllQuery(
   table: string,
   types: readonly string[] | undefined,
   streamPrefix: string | undefined,
+  /** Search the prefix as a range of the stream index rather than filter a scan in global order. */
+  range = true,
 ): { key: string; text: string; filters: unknown[] } {
   const filters: unknown[] = [];
   let where = '(transaction_id, position) > ($1::xid8, $2::bigint) AND transaction_id < $4::xid8';
@@ -123,12 +125,12 @@ export function readAllQuery(
     // scanning the table; starts_with stays for prefixes the range cannot express.
     filters.push(streamPrefix);
     const prefix = `$${filters.length + 4}`;
-    where += ` AND stream >= ${prefix} AND starts_with(stream, ${prefix})`;
+    where += ` AND starts_with(stream, ${prefix})`;
     key += 'p';
-    const successor = prefixSuccessor(streamPrefix);
+    const successor = range ? prefixSuccessor(streamPrefix) : undefined;
     if (successor !== undefined) {
       filters.push(successor);
-      where += ` AND stream < $${filters.length + 4}`;
+      where += ` AND stream >= ${prefix} AND stream < $${filters.length + 4}`;
       key += 's';
     }
   }
@@ -375,10 +377,33 @@ export class PostgresEventStore implements EventStore {
     const { after, limit, types, streamPrefix } = allRead(options);
     if (limit === 0 || types?.length === 0) return [];
     const [transaction, position] = this.#parsePosition(after);
-    const { key, text, filters } = readAllQuery(this.#table, types, streamPrefix);
+    const range = streamPrefix !== undefined && (await this.#rangePays(streamPrefix, position, limit));
+    const { key, text, filters } = readAllQuery(this.#table, types, streamPrefix, range);
     const values = [transaction, position, limit ?? null];
     const rows = await this.#queryBelowHorizon<Row>(key, text, (horizon) => [...values, horizon, ...filters]);
     return this.#decode(rows);
+  }
+
+  /**
+   * As in the SQLite store: the stream-index range is read whole and sorted on every call, so for a
+   * page of a prefix covering much of the log a scan in global order is cheaper. The range is taken
+   * while its size R satisfies R * R < limit * rows left (from the position sequence), counted only
+   * up to that bound.
+   */
+  async #rangePays(prefix: string, afterPosition: string, limit: number | undefined): Promise<boolean> {
+    const successor = prefixSuccessor(prefix);
+    if (successor === undefined) return false;
+    if (limit === undefined) return true;
+    const rows = await this.#query<[boolean]>(
+      'rangePays',
+      `WITH bound AS (
+         SELECT ceil(sqrt($3::float8 * greatest(1, last_value - $4::bigint)))::bigint AS n
+         FROM ${this.#table.replace(/\.events$/, '.events_position_seq')})
+       SELECT (SELECT count(*) FROM (SELECT 1 FROM ${this.#table} WHERE stream >= $1 AND stream < $2
+                LIMIT (SELECT n FROM bound)) AS r) < (SELECT n FROM bound)`,
+      [prefix, successor, limit, afterPosition],
+    );
+    return rows[0]?.[0] === true;
   }
 
   async headPosition(): Promise<GlobalPosition | undefined> {
