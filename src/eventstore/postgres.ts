@@ -28,7 +28,7 @@ import type {
   ReadStreamOptions,
   WaitOptions,
 } from './port.ts';
-import { allRead, streamRead } from './read-options.ts';
+import { allRead, prefixSuccessor, streamRead } from './read-options.ts';
 import { type PreparedRequest, prepareAppend } from './validate.ts';
 import { AppendSignal, untilClosed, waitUntilNew } from './wait.ts';
 
@@ -68,6 +68,9 @@ const migrations = (s: string): readonly string[] => [
      UNIQUE (stream, stream_version),
      PRIMARY KEY (transaction_id, position)
    );`,
+  // Byte order for stream names, whatever the database's locale: a stream prefix is then a range of
+  // the (stream, stream_version) index, and comparisons skip the locale's rules.
+  `ALTER TABLE ${s}.events ALTER COLUMN stream TYPE text COLLATE "C";`,
 ];
 
 // json stays text (we parse and check it ourselves), timestamps stay as PostgreSQL wrote them.
@@ -97,6 +100,44 @@ const toStoredRow = (row: Row): StoredRow => ({
   metadata: row[7],
   recordedAt: row[8],
 });
+
+/**
+ * The readAll statement for these filters: $1, $2 the position to read after, $3 the limit, $4 the
+ * horizon, then `filters`. `key` names its shape for the prepared statement; exported for the test
+ * that checks its query plan.
+ */
+export function readAllQuery(
+  table: string,
+  types: readonly string[] | undefined,
+  streamPrefix: string | undefined,
+  /** Search the prefix as a range of the stream index rather than filter a scan in global order. */
+  range = true,
+): { key: string; text: string; filters: unknown[] } {
+  const filters: unknown[] = [];
+  let where = '(transaction_id, position) > ($1::xid8, $2::bigint) AND transaction_id < $4::xid8';
+  let key = 'all';
+  if (types !== undefined) {
+    filters.push(types);
+    where += ` AND type = ANY($${filters.length + 4}::text[])`;
+    key += 't';
+  }
+  if (streamPrefix !== undefined) {
+    // A range on the stream index (byte order, see the migrations) finds a chat's streams without
+    // scanning the table; starts_with stays for prefixes the range cannot express.
+    filters.push(streamPrefix);
+    const prefix = `$${filters.length + 4}`;
+    where += ` AND starts_with(stream, ${prefix})`;
+    key += 'p';
+    const successor = range ? prefixSuccessor(streamPrefix) : undefined;
+    if (successor !== undefined) {
+      filters.push(successor);
+      where += ` AND stream >= ${prefix} AND stream < $${filters.length + 4}`;
+      key += 's';
+    }
+  }
+  const text = `SELECT ${COLUMNS} FROM ${table} WHERE ${where} ORDER BY transaction_id, position LIMIT $3`;
+  return { key, text, filters };
+}
 
 const POSITION = /^([0-9]{1,20}):([0-9]{1,19})$/;
 /**
@@ -336,27 +377,33 @@ export class PostgresEventStore implements EventStore {
     const { after, limit, types, streamPrefix } = allRead(options);
     if (limit === 0 || types?.length === 0) return [];
     const [transaction, position] = this.#parsePosition(after);
-    // $4 is the horizon.
-    const values: unknown[] = [transaction, position, limit ?? null];
-    let where = '(transaction_id, position) > ($1::xid8, $2::bigint) AND transaction_id < $4::xid8';
-    let key = 'all';
-    if (types !== undefined) {
-      values.push(types);
-      where += ` AND type = ANY($${values.length + 1}::text[])`;
-      key += 't';
-    }
-    if (streamPrefix !== undefined) {
-      values.push(streamPrefix);
-      where += ` AND starts_with(stream, $${values.length + 1})`;
-      key += 'p';
-    }
-    const text = `SELECT ${COLUMNS} FROM ${this.#table} WHERE ${where} ORDER BY transaction_id, position LIMIT $3`;
-    const rows = await this.#queryBelowHorizon<Row>(key, text, (horizon) => [
-      ...values.slice(0, 3),
-      horizon,
-      ...values.slice(3),
-    ]);
+    const range = streamPrefix !== undefined && (await this.#rangePays(streamPrefix, position, limit));
+    const { key, text, filters } = readAllQuery(this.#table, types, streamPrefix, range);
+    const values = [transaction, position, limit ?? null];
+    const rows = await this.#queryBelowHorizon<Row>(key, text, (horizon) => [...values, horizon, ...filters]);
     return this.#decode(rows);
+  }
+
+  /**
+   * As in the SQLite store: the stream-index range is read whole and sorted on every call, so for a
+   * page of a prefix covering much of the log a scan in global order is cheaper. The range is taken
+   * while its size R satisfies R * R < limit * rows left (from the position sequence), counted only
+   * up to that bound.
+   */
+  async #rangePays(prefix: string, afterPosition: string, limit: number | undefined): Promise<boolean> {
+    const successor = prefixSuccessor(prefix);
+    if (successor === undefined) return false;
+    if (limit === undefined) return true;
+    const rows = await this.#query<[boolean]>(
+      'rangePays',
+      `WITH bound AS (
+         SELECT ceil(sqrt($3::float8 * greatest(1, last_value - $4::bigint)))::bigint AS n
+         FROM ${this.#table.replace(/\.events$/, '.events_position_seq')})
+       SELECT (SELECT count(*) FROM (SELECT 1 FROM ${this.#table} WHERE stream >= $1 AND stream < $2
+                LIMIT (SELECT n FROM bound)) AS r) < (SELECT n FROM bound)`,
+      [prefix, successor, limit, afterPosition],
+    );
+    return rows[0]?.[0] === true;
   }
 
   async headPosition(): Promise<GlobalPosition | undefined> {

@@ -65,3 +65,26 @@ export function sequencePosition(after: string | undefined, expected: string): n
   if (!/^(0|[1-9][0-9]{0,15})$/.test(after)) throw new InvalidPositionError(after, expected);
   return Number(after);
 }
+
+/** In u-mode a surrogate pair is one code point, so this matches only unpaired halves. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/**
+ * The smallest string above every string that starts with `prefix`, in code point order (which is
+ * byte order for UTF-8, SQLite's BINARY and PostgreSQL's "C" collation), so that a prefix filter can
+ * be a range on the stream index: stream >= prefix AND stream < successor. Undefined when there is
+ * no such bound (the prefix is only U+10FFFF) or the prefix is not well-formed UTF-16, whose lone
+ * surrogates the databases would store as something else; callers then keep only the exact check.
+ */
+export function prefixSuccessor(prefix: string): string | undefined {
+  if (LONE_SURROGATE.test(prefix)) return undefined;
+  const points = Array.from(prefix, (c) => c.codePointAt(0)!);
+  while (points.length > 0) {
+    const last = points.pop()!;
+    if (last === 0x10ffff) continue;
+    // Code points D800-DFFF never occur in well-formed text: the next one after D7FF is E000.
+    points.push(last === 0xd7ff ? 0xe000 : last + 1);
+    return String.fromCodePoint(...points);
+  }
+  return undefined;
+}

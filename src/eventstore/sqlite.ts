@@ -25,7 +25,7 @@ import type {
   ReadStreamOptions,
   WaitOptions,
 } from './port.ts';
-import { allRead, sequencePosition, streamRead } from './read-options.ts';
+import { allRead, prefixSuccessor, sequencePosition, streamRead } from './read-options.ts';
 import { type PreparedRequest, prepareAppend } from './validate.ts';
 import { AppendSignal, untilClosed, waitUntilNew } from './wait.ts';
 
@@ -91,6 +91,7 @@ export class SqliteEventStore implements EventStore {
     findIds: Database.Statement;
     streamVersions: Database.Statement;
     head: Database.Statement;
+    rangeSize: Database.Statement;
     forwards: Database.Statement;
     backwards: Database.Statement;
   };
@@ -135,6 +136,9 @@ export class SqliteEventStore implements EventStore {
           )
           .raw(),
         head: db.prepare('SELECT max(global_position) FROM events').pluck(),
+        rangeSize: db
+          .prepare('SELECT count(*) FROM (SELECT 1 FROM events WHERE stream >= ? AND stream < ? LIMIT ?)')
+          .pluck(),
         forwards: db
           .prepare(
             `SELECT ${COLUMNS} FROM events WHERE stream = ? AND stream_version >= ? ORDER BY stream_version LIMIT ?`,
@@ -225,29 +229,32 @@ export class SqliteEventStore implements EventStore {
     this.#assertOpen();
     const { after, limit, types, streamPrefix } = allRead(options);
     if (limit === 0 || types?.length === 0) return [];
-    const params: (number | string)[] = [this.#rowIdOf(after)];
-    let key = '';
-    let where = 'global_position > ?';
-    if (types !== undefined) {
-      key += 't';
-      where += ' AND type IN (SELECT value FROM json_each(?))';
-      params.push(JSON.stringify(types));
-    }
-    if (streamPrefix !== undefined) {
-      key += 'p';
-      where += ' AND substr(stream, 1, ?) = ?';
-      params.push(streamPrefix.length, streamPrefix);
-    }
-    params.push(limit ?? -1);
+    const afterRowId = this.#rowIdOf(after);
+    const range = streamPrefix !== undefined && this.#rangePays(streamPrefix, afterRowId, limit);
+    const { key, sql, params } = readAllQuery(afterRowId, limit, types, streamPrefix, range);
     let statement = this.#readAllStatements.get(key);
     if (!statement) {
-      statement = this.#db
-        .prepare(`SELECT ${COLUMNS} FROM events WHERE ${where} ORDER BY global_position LIMIT ?`)
-        .raw();
+      statement = this.#db.prepare(sql).raw();
       this.#readAllStatements.set(key, statement);
     }
     const ready = statement;
     return this.#decode(this.#guard(() => ready.all(...params)) as Row[]);
+  }
+
+  /**
+   * The stream-index range visits every entry of the prefix's range on each call and sorts them into
+   * global order; the rowid scan walks the table in order until `limit` rows match. For a page of a
+   * prefix covering a large part of the log (a big channel), the scan is the cheaper one: the range
+   * wins while its size R satisfies R * R < limit * rows left, counted here only up to that bound.
+   */
+  #rangePays(prefix: string, afterRowId: number, limit: number | undefined): boolean {
+    const successor = prefixSuccessor(prefix);
+    if (successor === undefined) return false;
+    if (limit === undefined) return true;
+    const left = Math.max(1, this.#head() - afterRowId);
+    const bound = Math.ceil(Math.sqrt(limit * left));
+    const size = this.#guard(() => this.#statements.rangeSize.get(prefix, successor, bound)) as number;
+    return size < bound;
   }
 
   async headPosition(): Promise<GlobalPosition | undefined> {
@@ -308,6 +315,47 @@ export class SqliteEventStore implements EventStore {
   #assertOpen(): void {
     if (this.#closing.signal.aborted) throw new StoreClosedError(this.description);
   }
+}
+
+/**
+ * The readAll statement for these filters; `key` names its shape, so statements can be reused.
+ * Exported for the test that checks its query plan.
+ */
+export function readAllQuery(
+  afterRowId: number,
+  limit: number | undefined,
+  types: readonly string[] | undefined,
+  streamPrefix: string | undefined,
+  /** Search the prefix as a range of the stream index (see #rangePays) rather than filter a scan. */
+  range = true,
+): { key: string; sql: string; params: (number | string)[] } {
+  const params: (number | string)[] = [afterRowId];
+  let key = '';
+  let where = 'global_position > ?';
+  if (types !== undefined) {
+    key += 't';
+    where += ' AND type IN (SELECT value FROM json_each(?))';
+    params.push(JSON.stringify(types));
+  }
+  if (streamPrefix !== undefined) {
+    // A range on the (stream, stream_version) index finds a chat's streams without scanning the
+    // table; the exact check stays for prefixes the range cannot express and for the scan.
+    key += 'p';
+    where += ' AND substr(stream, 1, ?) = ?';
+    params.push(streamPrefix.length, streamPrefix);
+    const successor = range ? prefixSuccessor(streamPrefix) : undefined;
+    if (successor !== undefined) {
+      key += 's';
+      where += ' AND stream >= ? AND stream < ?';
+      params.push(streamPrefix, successor);
+    }
+  }
+  params.push(limit ?? -1);
+  return {
+    key,
+    sql: `SELECT ${COLUMNS} FROM events WHERE ${where} ORDER BY global_position LIMIT ?`,
+    params,
+  };
 }
 
 /** Brings the schema to the newest version; safe when several processes open a new file at once. */

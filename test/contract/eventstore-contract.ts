@@ -534,6 +534,42 @@ export function eventStoreContract(
         expect(await store.readAll({ streamPrefix: 'user-' })).toEqual([]);
       });
 
+      test('a stream prefix spanning several streams keeps global order; odd prefixes match literally', async () => {
+        const messages = appended.filter((e) => !chatEvents.includes(e));
+        expect(ids(await store.readAll({ streamPrefix: `message-${ACCOUNT}.c100.5` }))).toEqual(
+          ids(messages),
+        );
+        const stored = await store.readAll({ streamPrefix: 'm' });
+        expect(ids(stored)).toEqual(ids(messages));
+        expect(ids(await store.readAll({ streamPrefix: 'c' }))).toEqual(ids(chatEvents));
+        const paged = await store.readAll({ streamPrefix: 'm', after: stored[2]!.globalPosition, limit: 3 });
+        expect(ids(paged)).toEqual(ids(messages.slice(3, 6)));
+        // A narrow prefix paged with a small limit (a store may plan this differently from a wide one).
+        const first = await store.readAll({ streamPrefix: messageStream(51), limit: 1 });
+        expect(ids(first)).toEqual([appended[4]!.id]);
+        const next = await store.readAll({
+          streamPrefix: messageStream(51),
+          limit: 1,
+          after: first[0]!.globalPosition,
+        });
+        expect(ids(next)).toEqual([appended[5]!.id]);
+        // Neighbours of the range bounds, LIKE wildcards, quotes and the highest code point match nothing.
+        for (const prefix of [
+          `message-${ACCOUNT}.c100.4`,
+          `message-${ACCOUNT}.c100.6`,
+          `message-${ACCOUNT}.c100.5\u{10FFFF}`,
+          `message-${ACCOUNT}.c100.5'`,
+          'message%',
+          'message_1000',
+          '%',
+          '_',
+          '\u{10FFFF}',
+          'chat-1000.u5\uD800',
+          'chaT-',
+        ])
+          expect(await store.readAll({ streamPrefix: prefix })).toEqual([]);
+      });
+
       test('rejects a position this store did not issue', async () => {
         const error = await rejection(store.readAll({ after: 'not-a-position' }));
         expect(error).toBeInstanceOf(InvalidPositionError);

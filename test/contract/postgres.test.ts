@@ -10,6 +10,7 @@ import {
   openPostgresEventStore,
   type PostgresEventStore,
   type PostgresEventStoreOptions,
+  readAllQuery,
 } from '../../src/eventstore/postgres.ts';
 import { createTestDatabase, describePostgres } from '../support/postgres.ts';
 import { sampleEvent } from '../support/sample-events.ts';
@@ -257,7 +258,7 @@ describePostgres('postgres event store', () => {
         const versions = await withAdmin((c) =>
           c.query<{ version: number }>(`SELECT version FROM "${schema}".schema_migrations`),
         );
-        expect(versions.rows).toEqual([{ version: 1 }]);
+        expect(versions.rows).toEqual([{ version: 1 }, { version: 2 }]);
 
         await withAdmin((c) => c.query(`INSERT INTO "${schema}".schema_migrations (version) VALUES (99)`));
         const error = await open({ schema }).then(
@@ -267,6 +268,96 @@ describePostgres('postgres event store', () => {
         expect(error).toBeInstanceOf(StoreUnavailableError);
         expect(error!.message).toMatch(/version 99, newer than this build knows/);
       } finally {
+        await dropSchema(schema);
+      }
+    });
+
+    test('migrates a version 1 schema: events kept, stream names compared in byte order', async () => {
+      const schema = nextSchema();
+      try {
+        // The version 1 layout as it was created, with a stream name whose order depends on collation.
+        await withAdmin(async (c) => {
+          await c.query(`CREATE SCHEMA "${schema}"`);
+          await c.query(`CREATE TABLE "${schema}".schema_migrations (
+            version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
+          await c.query(`CREATE TABLE "${schema}".events (
+            position bigint GENERATED ALWAYS AS IDENTITY,
+            transaction_id xid8 NOT NULL DEFAULT pg_current_xact_id(),
+            event_id uuid NOT NULL UNIQUE, stream text NOT NULL, stream_version integer NOT NULL,
+            type text NOT NULL, data json NOT NULL, metadata json NOT NULL,
+            recorded_at timestamptz NOT NULL DEFAULT now(),
+            UNIQUE (stream, stream_version), PRIMARY KEY (transaction_id, position))`);
+          await c.query(`INSERT INTO "${schema}".schema_migrations (version) VALUES (1)`);
+        });
+        const old = sampleEvent('MessagePinned');
+        await withAdmin((c) =>
+          c.query(
+            `INSERT INTO "${schema}".events (event_id, stream, stream_version, type, data, metadata)
+             VALUES ($1, $2, 0, $3, $4, $5)`,
+            [
+              old.id,
+              messageStream(1),
+              old.type,
+              JSON.stringify(old.data),
+              JSON.stringify({ schemaVersion: 1 }),
+            ],
+          ),
+        );
+        const store = await open({ schema });
+        try {
+          await store.append(messageStream(2), pinned(1));
+          expect((await store.readAll({ streamPrefix: 'message-1.c7.1' })).map((e) => e.id)).toEqual([
+            old.id,
+          ]);
+          expect(await store.readAll({ streamPrefix: 'message-1.c7.' })).toHaveLength(2);
+        } finally {
+          await store.close();
+        }
+        const facts = await withAdmin(async (c) => ({
+          versions: (await c.query(`SELECT version FROM "${schema}".schema_migrations ORDER BY version`))
+            .rows,
+          collation: (
+            await c.query(
+              `SELECT collation_name FROM information_schema.columns
+               WHERE table_schema = $1 AND table_name = 'events' AND column_name = 'stream'`,
+              [schema],
+            )
+          ).rows[0].collation_name,
+        }));
+        expect(facts).toEqual({ versions: [{ version: 1 }, { version: 2 }], collation: 'C' });
+      } finally {
+        await dropSchema(schema);
+      }
+    });
+
+    test('a stream prefix read searches a range of the stream index instead of scanning the table', async () => {
+      const schema = nextSchema();
+      const store = await open({ schema });
+      try {
+        for (let batch = 0; batch < 20; batch++)
+          await store.appendBatch(
+            Array.from({ length: 50 }, (_, i) => ({
+              stream: messageStream(batch * 50 + i + 1),
+              events: pinned(2),
+            })),
+          );
+        const plan = await withAdmin(async (c) => {
+          await c.query(`ANALYZE "${schema}".events`);
+          const { text } = readAllQuery(`"${schema}".events`, undefined, 'message-1.c7.12');
+          const explain = await c.query(`EXPLAIN ${text}`, [
+            '0',
+            '0',
+            100,
+            '999999999',
+            'message-1.c7.12',
+            'message-1.c7.13',
+          ]);
+          return explain.rows.map((row) => row['QUERY PLAN']).join('\n');
+        });
+        expect(plan).toMatch(/Index Cond: \(\(stream >= .*\) AND \(stream < .*\)\)/);
+        expect(plan).not.toMatch(/Seq Scan/);
+      } finally {
+        await store.close();
         await dropSchema(schema);
       }
     });

@@ -10,7 +10,7 @@ import { describe, expect, test } from '@jest/globals';
 import Database from 'better-sqlite3';
 import { peer, streams } from '../../src/events/peers.ts';
 import { StoreUnavailableError } from '../../src/eventstore/errors.ts';
-import { openSqliteEventStore } from '../../src/eventstore/sqlite.ts';
+import { openSqliteEventStore, readAllQuery } from '../../src/eventstore/sqlite.ts';
 import { sampleEvent } from '../support/sample-events.ts';
 import { eventStoreContract } from './eventstore-contract.ts';
 
@@ -95,6 +95,31 @@ describe('sqlite event store on disk', () => {
       expect(() => openSqliteEventStore({ path })).toThrow(
         /schema is version 99, newer than this build knows/,
       );
+    } finally {
+      remove();
+    }
+  });
+
+  test('a stream prefix read searches a range of the stream index instead of scanning the table', async () => {
+    const { dir, remove } = tempDir();
+    try {
+      const path = join(dir, 'events.sqlite');
+      const store = openSqliteEventStore({ path });
+      await store.append(stream, [sampleEvent('MessagePinned')]);
+      await store.close();
+      const db = new Database(path, { readonly: true });
+      const plan = (prefix: string, types?: string[]) => {
+        const { sql, params } = readAllQuery(0, 100, types, prefix);
+        return (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[])
+          .map((row) => row.detail)
+          .join('; ');
+      };
+      expect(plan('message-1.u5.')).toMatch(/SEARCH events USING INDEX \S+ \(stream>\? AND stream<\?\)/);
+      expect(plan('message-1.u5.', ['MessageCreated'])).toMatch(
+        /USING INDEX \S+ \(stream>\? AND stream<\?\)/,
+      );
+      expect(plan('message-1.u5.')).not.toMatch(/SCAN events/);
+      db.close();
     } finally {
       remove();
     }
