@@ -10,7 +10,6 @@ import { ProjectionNotifier } from '../../projections/notifications.ts';
 import { ActiveReadModel, readModelLocation } from '../../projections/read-model.ts';
 import { ensureWritableDirectory } from '../config/directories.ts';
 import type { Config } from '../config/index.ts';
-import { openEventStore } from '../eventstore/index.ts';
 import { mediaWorkerFor } from '../ingest/backfill/components.ts';
 import { type BackfillService, startScheduledBackfill } from '../ingest/backfill/service.ts';
 import { runListener } from '../ingest/index.ts';
@@ -21,6 +20,7 @@ import { requestPacer } from '../pacing/from-config.ts';
 import { type AccountInfo, createTelegramGateway } from '../telegram/index.ts';
 import { assertSafeBinding } from '../viewer/http/binding.ts';
 import { authFrom, liveFeedFrom, type StartedViewer, startViewer } from '../viewer/index.ts';
+import { openEventStoreWhenReachable } from './open-store.ts';
 
 export interface RunModeOptions {
   readonly config: Config;
@@ -43,7 +43,8 @@ export async function runArchive(options: RunModeOptions): Promise<void> {
   const { config, logger } = options;
   assertSafeBinding(options.host ?? config.viewerHost, authFrom(config), config.allowAnonymousViewer);
   ensureWritableDirectory(config.dataDir, 'DATA_DIR');
-  const store = await openEventStore(config, logger);
+  const store = await openEventStoreWhenReachable(config, logger, options.signal);
+  if (!store) return; // stopped while waiting for the store
   const notifier = options.notifier ?? new ProjectionNotifier();
   const location = readModelLocation(config);
 

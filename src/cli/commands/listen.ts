@@ -1,6 +1,6 @@
 // `telegram-archive listen`: follow the account live and record every change as events, catching up
 // on what was missed while it was down. Stops cleanly on Ctrl-C / SIGTERM.
-import { openEventStore } from '../../eventstore/index.ts';
+
 import { mediaWorkerFor } from '../../ingest/backfill/components.ts';
 import type { BackfillService } from '../../ingest/backfill/service.ts';
 import { runListener, UpdateStateFileError } from '../../ingest/index.ts';
@@ -14,6 +14,7 @@ import {
   SessionFileError,
 } from '../../telegram/index.ts';
 import type { Command } from '../command.ts';
+import { openEventStoreWhenReachable } from '../open-store.ts';
 import { CliFailure } from '../run-cli.ts';
 
 export const listenCommand: Command = {
@@ -42,7 +43,8 @@ export const listenCommand: Command = {
     const logger = context.logger();
     if (!config.telegramApiId || !config.telegramApiHash)
       throw new CliFailure(new MissingCredentialsError().message);
-    const store = await openEventStore(config, logger);
+    const store = await openEventStoreWhenReachable(config, logger, context.signal);
+    if (!store) return 0; // stopped while waiting for the store
     const pacer = requestPacer(config, logger);
     const gateway = createTelegramGateway({ config, logger: logger.child({ component: 'telegram' }), pacer });
     // The scheduled backfill shares this connection, its request budget and the media worker; it

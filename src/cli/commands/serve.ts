@@ -3,7 +3,6 @@
 import { once } from 'node:events';
 import { ReadModelUnavailableError } from '../../../projections/db/open.ts';
 import { ActiveReadModel } from '../../../projections/read-model.ts';
-import { openEventStore } from '../../eventstore/index.ts';
 import { assertSafeBinding } from '../../viewer/http/binding.ts';
 import {
   authFrom,
@@ -13,6 +12,7 @@ import {
   ViewerListenError,
 } from '../../viewer/index.ts';
 import { type Command, stringOption, UsageError } from '../command.ts';
+import { openEventStoreWhenReachable } from '../open-store.ts';
 import { CliFailure } from '../run-cli.ts';
 
 export function parsePortOption(value: string | undefined, command: string): number | undefined {
@@ -52,7 +52,8 @@ export const serveCommand: Command = {
       if (error instanceof UnsafeBindingError) throw new CliFailure(error.message);
       throw error;
     }
-    const store = await openEventStore(config, logger);
+    const store = await openEventStoreWhenReachable(config, logger, context.signal);
+    if (!store) return 0; // stopped while waiting for the store
     let readModel: ActiveReadModel | undefined;
     let live: ReturnType<typeof followCheckpoints> | undefined;
     try {

@@ -56,9 +56,25 @@ const describeLocation = (where: ReadModelLocation) =>
     ? `${where.directory} (SQLite)`
     : `${redactUrl(where.url) ?? '<redacted>'} (PostgreSQL)`;
 
-async function withStore<T>(context: CommandContext, work: (store: EventStore) => Promise<T>): Promise<T> {
-  const { openEventStore } = await import('../../eventstore/index.ts');
-  const store = await openEventStore(context.config().config, context.logger());
+/**
+ * Opens the store for one subcommand. The long-running projector (`wait`) waits for a server-backed
+ * store that is not up yet; the one-shot subcommands fail at once with the reason.
+ */
+async function withStore<T>(
+  context: CommandContext,
+  work: (store: EventStore) => Promise<T>,
+  { wait = false }: { wait?: boolean } = {},
+): Promise<T | number> {
+  const { config } = context.config();
+  let store: EventStore | undefined;
+  if (wait) {
+    const { openEventStoreWhenReachable } = await import('../open-store.ts');
+    store = await openEventStoreWhenReachable(config, context.logger(), context.signal);
+    if (!store) return 0; // stopped while waiting
+  } else {
+    const { openEventStore } = await import('../../eventstore/index.ts');
+    store = await openEventStore(config, context.logger());
+  }
   try {
     return await work(store);
   } catch (error) {
@@ -96,21 +112,25 @@ export async function runProjector(context: CommandContext): Promise<number> {
   const batchSize = positiveInteger(context, 'batch-size', 'projections run', 50_000);
   const where = location(context);
   const logger = context.logger().child({ component: 'projections' });
-  return withStore(context, async (store) => {
-    context.stderr.write(
-      `Projecting ${store.description} into ${describeLocation(where)} (Ctrl-C to stop)\n`,
-    );
-    await runProjections({
-      location: where,
-      store,
-      signal: context.signal,
-      logger,
-      skip,
-      batchSize,
-      autoRebuild: context.options['no-auto-rebuild'] !== true,
-    });
-    return 0;
-  });
+  return withStore(
+    context,
+    async (store) => {
+      context.stderr.write(
+        `Projecting ${store.description} into ${describeLocation(where)} (Ctrl-C to stop)\n`,
+      );
+      await runProjections({
+        location: where,
+        store,
+        signal: context.signal,
+        logger,
+        skip,
+        batchSize,
+        autoRebuild: context.options['no-auto-rebuild'] !== true,
+      });
+      return 0;
+    },
+    { wait: true },
+  );
 }
 
 export async function runRebuild(context: CommandContext): Promise<number> {
