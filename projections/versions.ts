@@ -7,7 +7,7 @@ export const PROJECTIONS = {
   /** messages, message_versions, reactions, reaction_snapshots, pins, media, message_media */
   messages: 1,
   /** the full-text index (message_fts on SQLite, message_search on PostgreSQL) */
-  search: 1,
+  search: 2,
 } as const;
 
 export type ProjectionName = keyof typeof PROJECTIONS;

@@ -1,9 +1,10 @@
 // Text normalization shared by indexing, querying and highlighting, identical on SQLite and
 // PostgreSQL: the index holds one space-separated token string per message, so both engines see the
 // same tokens. Words are lower-cased and stripped of Latin/Greek diacritics (ё becomes е); scripts
-// written without spaces (Han, kana, Hangul, Thai, Lao, Khmer, Myanmar) are indexed one character per
-// token and searched as phrases, which makes any substring findable; each emoji becomes an ASCII
-// token (`emj1f600`), skin tones and joiners dropped.
+// written without spaces (Han, kana, Hangul, Thai, Lao, Khmer, Myanmar) are cut into words by ICU's
+// dictionary word breaker (Intl.Segmenter), queries too, so a query reads short word posting lists
+// rather than every character's; each emoji becomes an ASCII token (`emj1f600`), skin tones and
+// joiners dropped.
 
 import type { MediaDescriptor, ServiceAction } from '../../src/events/payloads.ts';
 
@@ -15,11 +16,24 @@ export interface Token {
 }
 
 const PER_CHARACTER = String.raw`\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}\u30FC\uFF70`;
-// One alternative per token kind: emoji, a per-character script, a word.
+// One alternative per token kind: emoji, a run of a script without spaces (segmented later), a word.
 const TOKEN = new RegExp(
-  String.raw`(\p{Extended_Pictographic}|\p{Regional_Indicator})|([${PER_CHARACTER}]\p{M}*)|([[\p{L}\p{N}]--[${PER_CHARACTER}]][[\p{L}\p{N}\p{M}]--[${PER_CHARACTER}]]*)`,
+  String.raw`(\p{Extended_Pictographic}|\p{Regional_Indicator})|([${PER_CHARACTER}][${PER_CHARACTER}\p{M}]*)|([[\p{L}\p{N}]--[${PER_CHARACTER}]][[\p{L}\p{N}\p{M}]--[${PER_CHARACTER}]]*)`,
   'gv',
 );
+// The root locale's word breaker already carries the Chinese/Japanese, Thai, Lao, Khmer and Burmese
+// dictionaries; a fixed locale keeps the index independent of the machine's default locale.
+const WORDS = new Intl.Segmenter('und', { granularity: 'word' });
+const SEGMENTED_WORD = new RegExp(`^[${PER_CHARACTER}]`, 'v');
+
+/** Whether a normalized token is a dictionary word of a script without spaces. */
+export const isSegmentedWord = (norm: string): boolean => SEGMENTED_WORD.test(norm);
+
+/** The dictionary words of a run of a script without spaces, with offsets within the run. */
+function* runWords(run: string): Generator<{ index: number; word: string }> {
+  for (const s of WORDS.segment(run)) if (s.isWordLike) yield { index: s.index, word: s.segment };
+}
+
 const ASCII_WORD = /[A-Za-z0-9]+/g;
 const ASCII_LOWER_WORD = /[a-z0-9]+/g;
 const ASCII_ONLY = /^\p{ASCII}*$/u;
@@ -49,7 +63,12 @@ export function tokenize(text: string): Token[] {
     if (m[1] !== undefined) {
       tokens.push({ start, end, norm: `${EMOJI_PREFIX}${m[1].codePointAt(0)!.toString(16)}` });
     } else if (m[2] !== undefined) {
-      tokens.push({ start, end, norm: m[2].normalize('NFKC').toLowerCase() });
+      for (const { index, word } of runWords(m[2]))
+        tokens.push({
+          start: start + index,
+          end: start + index + word.length,
+          norm: word.normalize('NFKC').toLowerCase(),
+        });
     } else {
       const norm = normalizeWord(m[3]!);
       if (norm.length > 0) tokens.push({ start, end, norm });
@@ -75,7 +94,8 @@ export function documentTokens(text: string): string[] {
   const tokens: string[] = [];
   for (const m of normalized.matchAll(TOKEN)) {
     if (m[1] !== undefined) tokens.push(`${EMOJI_PREFIX}${m[1].codePointAt(0)!.toString(16)}`);
-    else tokens.push(m[2] ?? m[3]!);
+    else if (m[2] !== undefined) for (const { word } of runWords(m[2])) tokens.push(word);
+    else tokens.push(m[3]!);
   }
   return tokens;
 }
@@ -121,14 +141,17 @@ export interface QueryTerm {
 /**
  * Parses what a user typed: whitespace-separated terms, all required; "double quotes" make a phrase;
  * a trailing * makes the last word a prefix. Characters that are not part of any token are ignored,
- * so no input can produce a syntax error in either engine.
+ * so no input can produce a syntax error in either engine. A term ending in a word of a script without
+ * spaces is a prefix search: the segmenter keeps compounds and particles in one word (東京タワー,
+ * 서울에서), and a search for 東京 or 서울 should still find them.
  */
 export function parseQuery(query: string): QueryTerm[] {
   const terms: QueryTerm[] = [];
   for (const m of query.matchAll(/"([^"]*)"(\*?)|(\S+)/g)) {
     const raw = m[1] ?? m[3] ?? '';
-    const prefix = m[2] === '*' || (m[3] !== undefined && raw.endsWith('*'));
     const tokens = documentTokens(raw);
+    const prefix =
+      m[2] === '*' || (m[3] !== undefined && raw.endsWith('*')) || isSegmentedWord(tokens.at(-1) ?? '');
     if (tokens.length > 0) terms.push({ tokens, prefix });
   }
   return terms;

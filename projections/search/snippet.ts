@@ -1,6 +1,6 @@
 // Highlighted snippets computed from the original text with the same tokenizer the index uses, so
 // a hit shows exactly the words that matched, on both engines, and CJK substrings highlight too.
-import { type QueryTerm, tokenize } from './document.ts';
+import { isSegmentedWord, type QueryTerm, tokenize } from './document.ts';
 
 export interface Snippet {
   /** The excerpt, with … where it was cut. */
@@ -22,7 +22,15 @@ export function matchRanges(text: string, terms: readonly QueryTerm[]): { start:
         const wanted = term.tokens[j]!;
         hit = j === n - 1 && term.prefix ? token.startsWith(wanted) : token === wanted;
       }
-      if (hit) ranges.push({ start: tokens[i]!.start, end: tokens[i + n - 1]!.end });
+      if (!hit) continue;
+      const last = tokens[i + n - 1]!;
+      // A word beginning of a script without spaces (東京 in 東京タワー) highlights only what was typed,
+      // when normalization kept the word's length.
+      const partial =
+        term.prefix && isSegmentedWord(last.norm) && last.end - last.start === last.norm.length
+          ? last.start + term.tokens[n - 1]!.length
+          : last.end;
+      ranges.push({ start: tokens[i]!.start, end: partial });
     }
   }
   ranges.sort((a, b) => a.start - b.start || b.end - a.end);

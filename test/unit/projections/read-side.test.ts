@@ -153,13 +153,32 @@ function suite(open: () => Promise<{ copy: ReadModelCopy; done: () => Promise<vo
     expect(await search('МОСКВЕ')).toEqual([2]);
   });
 
-  it('finds any substring of CJK and Hangul text', async () => {
+  it('finds CJK and Hangul words and word beginnings, not the middle of a word', async () => {
     expect(await search('東京')).toEqual([3]);
-    expect(await search('タワー')).toEqual([3]);
+    expect(await search('東京タワー')).toEqual([3]);
     expect(await search('北京')).toEqual([4]);
-    expect((await search('京')).sort()).toEqual([3, 4]);
     expect(await search('서울')).toEqual([5]);
+    // The segmenter keeps 東京タワー as one word and 北京 as one: their inner parts are not words.
+    expect(await search('タワー')).toEqual([]);
+    expect(await search('京')).toEqual([]);
     expect(await search('京北')).toEqual([]);
+  });
+
+  it('finds Chinese, Japanese and Korean sentences by their words, in order', async () => {
+    expect(await search('明天在北京')).toEqual([4]);
+    expect(await search('北京见面')).toEqual([4]);
+    expect(await search('北京 明天')).toEqual([4]);
+    expect(await search('北京明天')).toEqual([]);
+    expect(await search('東京タワーに行きました')).toEqual([3]);
+    expect(await search('に行きました')).toEqual([3]);
+    expect(await search('行きました 東京')).toEqual([3]);
+    expect(await search('タワーに行きました')).toEqual([]);
+    expect(await search('서울에서 만나요')).toEqual([5]);
+    expect(await search('만나')).toEqual([5]);
+    expect(await search('만나요 서울')).toEqual([5]);
+    expect(await search('부산에서')).toEqual([]);
+    const [beijing] = (await searchMessages(copy, { query: '在北京' })).hits;
+    expect(beijing!.snippet).toEqual({ text: '我们明天在北京见面', highlights: [{ start: 4, end: 7 }] });
   });
 
   it('ignores Latin diacritics, and finds emoji with or without skin tone', async () => {
