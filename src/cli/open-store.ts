@@ -5,7 +5,7 @@ import type { Config } from '../config/index.ts';
 import { StoreUnavailableError } from '../eventstore/errors.ts';
 import { type EventStore, openEventStore } from '../eventstore/index.ts';
 import type { Logger } from '../log/logger.ts';
-import type { BackoffOptions } from '../relay/backoff.ts';
+import type { BackoffOptions } from '../pacing/backoff.ts';
 import { retryUntil, STOPPED } from '../relay/retry.ts';
 
 /** The store, or undefined when the signal aborted first. */

@@ -7,7 +7,7 @@ import { readModelLocation } from '../../projections/read-model.ts';
 import type { Config } from '../config/index.ts';
 import type { EventStore } from '../eventstore/port.ts';
 import type { Logger } from '../log/logger.ts';
-import { withTimeout } from '../relay/backoff.ts';
+import { withTimeout } from '../pacing/backoff.ts';
 import { openRelayCheckpoint, relayCheckpointName } from '../relay/checkpoint/index.ts';
 import {
   type CheckName,

@@ -7,7 +7,7 @@ import type { GlobalPosition, StoredEvent } from '../events/envelope.ts';
 import { CorruptEventError, InvalidPositionError, StoreClosedError } from '../eventstore/errors.ts';
 import type { EventStore } from '../eventstore/port.ts';
 import type { Logger } from '../log/logger.ts';
-import { type BackoffOptions, withTimeout } from './backoff.ts';
+import { type BackoffOptions, withTimeout } from '../pacing/backoff.ts';
 import { CheckpointCorruptError, type CheckpointStore } from './checkpoint/index.ts';
 import type { ProducedMessage } from './kafka-client.ts';
 import { describeKafkaError, fatalKafkaError } from './kafka-errors.ts';

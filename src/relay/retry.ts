@@ -3,7 +3,7 @@
 // sparingly (the first and every tenth at error level); a fatal one is thrown at once; a stop
 // request ends the wait and returns STOPPED.
 import type { Logger } from '../log/logger.ts';
-import { type BackoffOptions, createBackoff, pause } from './backoff.ts';
+import { type BackoffOptions, createBackoff, pause } from '../pacing/backoff.ts';
 import { describeKafkaError } from './kafka-errors.ts';
 
 export const STOPPED: unique symbol = Symbol('stopped');

@@ -7,7 +7,7 @@
 // the read model) make any later repeat a no-op.
 import type { StoredEvent } from '../events/envelope.ts';
 import type { Logger } from '../log/logger.ts';
-import { type BackoffOptions, createBackoff, pause, withTimeout } from './backoff.ts';
+import { type BackoffOptions, createBackoff, pause, withTimeout } from '../pacing/backoff.ts';
 import type { EachBatchArgs, KafkaClientLike } from './kafka-client.ts';
 import { describeKafkaError, fatalKafkaError } from './kafka-errors.ts';
 import { fromKafkaMessage, MalformedEventMessageError } from './message.ts';

@@ -10,6 +10,7 @@ import type { EventSource } from '../events/envelope.ts';
 import type { MessageObservation, Observation } from '../events/observations.ts';
 import { type PeerRef, peerKey } from '../events/peers.ts';
 import type { Logger } from '../log/logger.ts';
+import { exponentialDelay } from '../pacing/backoff.ts';
 import { requestPacer } from '../pacing/from-config.ts';
 import type { Pacer } from '../pacing/pacer.ts';
 import { type ClientConfig, createGramClient, destroyGramClient } from './client.ts';
@@ -447,7 +448,7 @@ export class GramjsGateway implements TelegramGateway {
         this.logger.warn({ err: error, attempt }, 'Telegram connection attempt failed');
       }
       if (connected || client.connected) return;
-      const delay = Math.min(max, initial * 2 ** (attempt - 1));
+      const delay = exponentialDelay(attempt, initial, max);
       this.logger.warn({ attempt, retryInMs: delay }, 'cannot reach Telegram; retrying');
       await abortableSleep(delay, signal).catch(() => {
         throw new CallAbortedError('connect');
@@ -471,7 +472,7 @@ export class GramjsGateway implements TelegramGateway {
           continue;
         }
         attempt += 1;
-        const delay = Math.min(max, initial * 2 ** (attempt - 1));
+        const delay = exponentialDelay(attempt, initial, max);
         this.logger.warn({ attempt, retryInMs: delay }, 'Telegram connection down; reconnecting');
         await abortableSleep(delay, this.stop.signal);
         await client.connect();

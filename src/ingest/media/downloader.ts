@@ -8,6 +8,7 @@ import { type FileHandle, mkdir, open, readdir, rename, stat, unlink } from 'nod
 import { dirname } from 'node:path';
 import type { MediaDescriptor, MediaSkipReason } from '../../events/payloads.ts';
 import type { PeerRef } from '../../events/peers.ts';
+import { exponentialDelay } from '../../pacing/backoff.ts';
 import { abortable, type Clock, systemClock, throwIfAborted } from '../../pacing/clock.ts';
 import type { Pacer } from '../../pacing/pacer.ts';
 import { CHUNK_ALIGNMENT, chunkRequest, MAX_CHUNK, resumeOffset } from './chunks.ts';
@@ -123,7 +124,7 @@ async function downloadLocked(
       if (failure >= maxAttempts)
         throw new SkipDownload('failed', `${maxAttempts} attempts failed, last: ${last}`);
       const base = options.backoffMs ?? 1000;
-      await clock.sleep(Math.min(options.maxBackoffMs ?? 60_000, base * 2 ** (failure - 1)), options.signal);
+      await clock.sleep(exponentialDelay(failure, base, options.maxBackoffMs ?? 60_000), options.signal);
     };
 
     for (;;) {

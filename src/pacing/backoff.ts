@@ -20,6 +20,11 @@ export interface Backoff {
   readonly attempts: number;
 }
 
+/** The delay before attempt `attempt` (1-based): `initialMs` doubled per attempt, at most `maxMs`. */
+export function exponentialDelay(attempt: number, initialMs: number, maxMs: number): number {
+  return Math.min(maxMs, initialMs * 2 ** (attempt - 1));
+}
+
 export function createBackoff(options: BackoffOptions = {}): Backoff {
   const initial = options.initialMs ?? 500;
   const max = options.maxMs ?? 30_000;

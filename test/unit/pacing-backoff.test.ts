@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { createBackoff, pause } from '../../../src/relay/backoff.ts';
+import { createBackoff, pause } from '../../src/pacing/backoff.ts';
 
 describe('backoff', () => {
   it('doubles up to the ceiling, with jitter below the nominal delay', () => {
