@@ -1,10 +1,10 @@
 // One media download into the content-addressed archive: bytes go to a .part file, resumed from
 // its offset after an interruption or a flood wait (never from byte 0), hashed with SHA-256 as
-// they arrive (including what the .part already held) and renamed to media/ab/<sha256>.<ext>.
+// they arrive (including what the .part already held) and moved to media/ab/<sha256>.<ext>.
 // An expired file reference refreshes the message and retries; other failures back off and retry
 // up to a cap. Flood waits are the pacer's business; a wait too long ends the download unfinished.
 import { createHash, type Hash } from 'node:crypto';
-import { type FileHandle, mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { type FileHandle, link, mkdir, open, readdir, stat, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { MediaDescriptor, MediaSkipReason } from '../../events/payloads.ts';
 import type { PeerRef } from '../../events/peers.ts';
@@ -241,7 +241,16 @@ async function placeInArchive(
     await unlink(part);
     return { extension: existing, deduplicated: true };
   }
-  await rename(part, path);
+  // link() fails when the file exists, atomically: two downloads of the same bytes finishing at
+  // once store one file and count one duplicate, where check-then-rename let both "win".
+  try {
+    await link(part, path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    await unlink(part);
+    return { extension, deduplicated: true };
+  }
+  await unlink(part);
   return { extension, deduplicated: false };
 }
 
