@@ -1,6 +1,8 @@
 // Benchmarks: `npm run bench [-- name…]` runs every scenario in bench/scenarios/ (or the named
-// ones) one after another, prints a table against the targets and writes bench/results/latest.json
-// with the machine it ran on. Exit code 1 when a target is missed, 2 for an unknown scenario name.
+// ones) one after another, each in a process of its own, prints a table against the targets and
+// writes bench/results/latest.json with the machine it ran on. Exit code 1 when a target is missed,
+// 2 for an unknown scenario name.
+import { fork } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -24,28 +26,36 @@ export interface ResultRow {
 
 export class ScenarioError extends Error {}
 
-export async function loadScenarios(directory = join(here, 'scenarios')): Promise<Scenario[]> {
+/** A scenario and the file it came from, so that a fresh process can load it again. */
+export type LoadedScenario = Scenario & { readonly file: string };
+
+async function importScenario(file: string): Promise<Scenario> {
+  const module = (await import(pathToFileURL(file).href)) as Partial<Scenario>;
+  if (
+    typeof module.name !== 'string' ||
+    typeof module.description !== 'string' ||
+    typeof module.run !== 'function'
+  )
+    throw new ScenarioError(`bench/scenarios/${basename(file)} must export name, description and run()`);
+  return module as Scenario;
+}
+
+export async function loadScenarios(directory = join(here, 'scenarios')): Promise<LoadedScenario[]> {
   const files = readdirSync(directory)
     .filter((f) => f.endsWith('.ts'))
     .sort();
-  const scenarios: Scenario[] = [];
+  const scenarios: LoadedScenario[] = [];
   for (const file of files) {
-    const module = (await import(pathToFileURL(join(directory, file)).href)) as Partial<Scenario>;
-    if (
-      typeof module.name !== 'string' ||
-      typeof module.description !== 'string' ||
-      typeof module.run !== 'function'
-    )
-      throw new ScenarioError(`bench/scenarios/${file} must export name, description and run()`);
-    if (scenarios.some((s) => s.name === module.name))
-      throw new ScenarioError(`two scenarios are named '${module.name}' (bench/scenarios/${file})`);
-    scenarios.push(module as Scenario);
+    const scenario = await importScenario(join(directory, file));
+    if (scenarios.some((s) => s.name === scenario.name))
+      throw new ScenarioError(`two scenarios are named '${scenario.name}' (bench/scenarios/${file})`);
+    scenarios.push({ ...scenario, file: join(directory, file) });
   }
   return scenarios;
 }
 
 /** The scenarios to run, in the order asked; an unknown name is an error that lists the known ones. */
-export function select(scenarios: readonly Scenario[], names: readonly string[]): Scenario[] {
+export function select<S extends Scenario>(scenarios: readonly S[], names: readonly string[]): S[] {
   if (names.length === 0) return [...scenarios];
   const unknown = names.filter((n) => !scenarios.some((s) => s.name === n));
   if (unknown.length > 0)
@@ -107,8 +117,65 @@ export function machine() {
   };
 }
 
+/** What a scenario process reports back to the runner. */
+type ChildReport = { readonly outcome: Measurement | Skipped } | { readonly error: string };
+
+/**
+ * Runs one scenario in a fresh Node process. Every figure then belongs to that scenario alone: no
+ * heap, JIT state, open handles or peak RSS carried over from the scenarios before it.
+ */
+export function runIsolated(scenario: LoadedScenario, log: (message: string) => void): Promise<ResultRow> {
+  return new Promise((resolve) => {
+    const child = fork(fileURLToPath(import.meta.url), ['--scenario', scenario.file], {
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+    let report: ChildReport | undefined;
+    let stderr = '';
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr = (stderr + chunk).slice(-4000);
+      for (const line of chunk.split('\n')) if (line.trim() !== '') log(line);
+    });
+    child.on('message', (message) => {
+      report = message as ChildReport;
+    });
+    child.on('exit', (code, signal) => {
+      if (report && 'outcome' in report) resolve(judge(scenario.name, report.outcome));
+      else
+        resolve({
+          name: scenario.name,
+          status: 'error',
+          note:
+            report?.error ??
+            `the scenario process ended (${signal ?? `exit code ${code}`}) without a result${stderr ? `: ${stderr.trim().split('\n').at(-1)}` : ''}`,
+        });
+    });
+  });
+}
+
+/** The scenario process: runs one scenario file in a fresh temporary directory and reports over IPC. */
+async function runScenarioProcess(file: string): Promise<void> {
+  const send = (report: ChildReport) => new Promise<void>((done) => process.send!(report, () => done()));
+  try {
+    const scenario = await importScenario(file);
+    const tmpDir = mkdtempSync(join(tmpdir(), `ta-bench-${scenario.name}-`));
+    try {
+      const outcome = await scenario.run({
+        tmpDir,
+        log: (m) => process.stderr.write(`${scenario.name}: ${m}\n`),
+      });
+      await send({ outcome });
+    } finally {
+      rmSync(tmpDir, { recursive: true, force: true });
+    }
+  } catch (error) {
+    await send({ error: error instanceof Error ? error.message : String(error) });
+  }
+  // A handle a scenario left open must not keep its process, and so the whole run, waiting.
+  process.exit(0);
+}
+
 async function main(argv: readonly string[]): Promise<number> {
-  let chosen: Scenario[];
+  let chosen: LoadedScenario[];
   try {
     chosen = select(await loadScenarios(), argv);
   } catch (error) {
@@ -118,23 +185,8 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const rows: ResultRow[] = [];
   for (const scenario of chosen) {
-    const tmpDir = mkdtempSync(join(tmpdir(), `ta-bench-${scenario.name}-`));
     process.stderr.write(`bench: ${scenario.name}: ${scenario.description}\n`);
-    try {
-      const outcome = await scenario.run({
-        tmpDir,
-        log: (m) => process.stderr.write(`  ${scenario.name}: ${m}\n`),
-      });
-      rows.push(judge(scenario.name, outcome));
-    } catch (error) {
-      rows.push({
-        name: scenario.name,
-        status: 'error',
-        note: error instanceof Error ? error.message : String(error),
-      });
-    } finally {
-      rmSync(tmpDir, { recursive: true, force: true });
-    }
+    rows.push(await runIsolated(scenario, (m) => process.stderr.write(`  ${m}\n`)));
   }
   const info = machine();
   process.stdout.write(
@@ -151,5 +203,7 @@ async function main(argv: readonly string[]): Promise<number> {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  process.exitCode = await main(process.argv.slice(2).filter((a) => a !== '--'));
+  const [flag, file] = process.argv.slice(2);
+  if (flag === '--scenario' && file && process.send) await runScenarioProcess(file);
+  else process.exitCode = await main(process.argv.slice(2).filter((a) => a !== '--'));
 }

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { judge, loadScenarios, machine, ScenarioError, select, table } from '../../bench/run.ts';
+import { judge, loadScenarios, machine, runIsolated, ScenarioError, select, table } from '../../bench/run.ts';
 import type { Scenario } from '../../bench/scenario.ts';
 
 const scenario = (name: string): Scenario => ({
@@ -69,5 +69,36 @@ describe('bench runner', () => {
       memoryMb: expect.any(Number),
       node: process.version,
     });
+  });
+
+  it('runs each scenario in a process of its own and reports what it measured or why it failed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ta-bench-test-'));
+    try {
+      const write = (file: string, run: string) =>
+        writeFileSync(
+          join(dir, file),
+          `export const name = '${file.replace('.ts', '')}';\nexport const description = 'd';\nexport async function run(context) {\n${run}\n}\n`,
+        );
+      write('own-process.ts', "context.log('measuring'); return { value: process.pid, unit: 'pid' };");
+      write('throws.ts', "throw new Error('no fixture here');");
+      write('dies.ts', "process.stderr.write('about to die\\n'); process.exit(3);");
+      write('lingers.ts', "setInterval(() => {}, 1000); return { value: 1, unit: 'x', target: 2 };");
+      const scenarios = await loadScenarios(dir);
+      const logged: string[] = [];
+      const rows = await Promise.all(scenarios.map((s) => runIsolated(s, (m) => logged.push(m))));
+      const byName = new Map(rows.map((r) => [r.name, r]));
+      expect(byName.get('own-process')).toMatchObject({ status: 'report', unit: 'pid' });
+      expect(byName.get('own-process')!.value).not.toBe(process.pid);
+      expect(logged).toContain('own-process: measuring');
+      expect(byName.get('throws')).toEqual({ name: 'throws', status: 'error', note: 'no fixture here' });
+      expect(byName.get('dies')).toEqual({
+        name: 'dies',
+        status: 'error',
+        note: 'the scenario process ended (exit code 3) without a result: about to die',
+      });
+      expect(byName.get('lingers')).toMatchObject({ status: 'fail', value: 1, target: 2 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
