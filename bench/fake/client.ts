@@ -8,6 +8,8 @@ export interface FakeInWorker {
   readonly info: Record<string, unknown>;
   gateway(requestsPerSecond: number): TelegramGateway;
   requestCounts(): Promise<Record<string, number>>;
+  /** CPU time of the fake's thread so far, to tell its share from the client's. */
+  cpuUsage(): Promise<NodeJS.CpuUsage>;
   close(): Promise<void>;
 }
 
@@ -40,6 +42,7 @@ export async function startFakeInWorker(recipe: keyof typeof recipes): Promise<F
         worker.once('message', (m: { counts: Record<string, number> }) => resolve(m.counts));
         worker.postMessage({ type: 'requests' });
       }),
+    cpuUsage: () => worker.cpuUsage(),
     close: async () => {
       worker.postMessage({ type: 'close' });
       await new Promise((resolve) => worker.once('exit', resolve));
