@@ -1,16 +1,15 @@
 // Backfill throughput end to end: a 100,000-message text channel from the fake Telegram (in a
-// worker thread, so its serialising and encryption run on their own core) through the real gateway
-// (gramjs), the planner and walker, the shared recorder and deciders, into a new SQLite event store.
-// Timed from the start of the run to its summary; connecting and building the world are not.
+// worker thread: it stands in for Telegram's servers, which do not share our CPU, so its serialising
+// and encryption run on their own core) through the real gateway (gramjs), the planner and walker,
+// the shared recorder and deciders, into a new SQLite event store. The backfill is wired by
+// backfillComponents, exactly as `telegram-archive backfill` wires it. Timed from the start of the
+// run to its summary; connecting and building the world are not.
 
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { openSqliteEventStore } from '../../src/eventstore/sqlite.ts';
-import { gatewayPort } from '../../src/ingest/backfill/gateway-port.ts';
+import { backfillComponents } from '../../src/ingest/backfill/components.ts';
 import { runBackfill } from '../../src/ingest/backfill/index.ts';
-import { recorderCapture } from '../../src/ingest/backfill/recorder-capture.ts';
-import { EventStoreMessageLocator } from '../../src/ingest/message-locator.ts';
-import { Recorder } from '../../src/ingest/recorder.ts';
 import { silentLogger } from '../../src/log/logger.ts';
 import { Pacer } from '../../src/pacing/pacer.ts';
 import { startFakeInWorker } from '../fake/client.ts';
@@ -28,17 +27,30 @@ const REQUESTS_PER_SECOND = 1000;
 
 export async function run(context: ScenarioContext): Promise<Measurement> {
   const fake = await startFakeInWorker('channel-100k');
-  const gateway = fake.gateway(REQUESTS_PER_SECOND);
+  // One request budget for the process, shared by the gateway and the backfill, as the CLI has it.
+  const pacer = new Pacer({ requestsPerSecond: REQUESTS_PER_SECOND, burst: 10, maxFloodWaitSeconds: 60 });
+  const gateway = fake.gateway(REQUESTS_PER_SECOND, pacer);
   const store = openSqliteEventStore({ path: join(context.tmpDir, 'events.sqlite') });
   try {
     const account = (await gateway.connect()).userId;
-    const recorder = new Recorder({
+    const { deps, media } = backfillComponents({
+      config: {
+        dataDir: context.tmpDir,
+        requestsPerSecond: REQUESTS_PER_SECOND,
+        maxFloodWaitSeconds: 60,
+        chatsInclude: [],
+        chatsExclude: [],
+        chatTypes: ['private', 'groups', 'channels', 'bots'],
+        mediaTypes: ['photo', 'video', 'document', 'voice', 'audio', 'sticker', 'animation', 'round'],
+        maxMediaSizeMb: 100,
+        mediaExcludeChats: [],
+      },
+      gateway,
       store,
       account,
-      locator: new EventStoreMessageLocator(store, account),
       logger: silentLogger,
+      pacer,
     });
-    const pacer = new Pacer({ requestsPerSecond: REQUESTS_PER_SECOND, burst: 10, maxFloodWaitSeconds: 60 });
     context.log('world ready; backfilling 100,000 messages');
     const cpuSplit = await cpuMeter(fake);
     const started = performance.now();
@@ -46,20 +58,13 @@ export async function run(context: ScenarioContext): Promise<Measurement> {
     const loopBefore = performance.eventLoopUtilization();
     const summary = await runBackfill(
       { chats: ['@big_channel'], all: false, mode: 'catch-up' },
-      {
-        account,
-        store,
-        telegram: gatewayPort(gateway),
-        capture: recorderCapture(recorder),
-        pacer,
-        filters: { include: [], exclude: [], types: ['private', 'groups', 'channels', 'bots'] },
-        logger: silentLogger,
-      },
+      { ...deps, waitForMedia: true },
     );
     const seconds = (performance.now() - started) / 1000;
     const cpu = process.cpuUsage(cpuBefore);
     const loop = performance.eventLoopUtilization(loopBefore);
     const cpuSeconds = await cpuSplit();
+    await media.stop();
     const [chat] = summary.chats;
     if (chat?.status !== 'completed' || chat.created !== 100_000)
       throw new Error(`backfill did not archive the channel: ${JSON.stringify(chat)}`);
