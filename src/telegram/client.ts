@@ -1,8 +1,8 @@
 // Builds the gramjs client from our configuration: API credentials, the session, a SOCKS proxy and,
 // for tests, TELEGRAM_TEST_SERVER, which sends every connection to a fake server. Also the clean
 // shutdown gramjs lacks. The transport underneath is gramjs's own protocol with faster parts of ours
-// (see transport/): a socket that does not re-copy what it receives, native CRC32, and table-based
-// AES-IGE decryption.
+// (see transport/): a socket that does not re-copy what it receives, native CRC32, table-based
+// AES-IGE decryption and native reads of 64-bit fields.
 import { TelegramClient } from 'telegram';
 import { Logger as GramLogger, LogLevel } from 'telegram/extensions/Logger.js';
 import { StringSession } from 'telegram/sessions/index.js';
@@ -10,6 +10,7 @@ import type { Config } from '../config/index.ts';
 import type { Logger } from '../log/logger.ts';
 import { MissingCredentialsError } from './errors.ts';
 import { useWordTableIge } from './transport/gramjs-ige.ts';
+import { useNativeLongs } from './transport/long-reader.ts';
 import { QueuedNetSocket } from './transport/socket.ts';
 import { NativeCrcTcpFull } from './transport/tcp-full.ts';
 
@@ -63,6 +64,7 @@ function transportTo(address: string): typeof NativeCrcTcpFull {
 export function createGramClient(config: ClientConfig, session: string, logger: Logger): TelegramClient {
   if (!config.telegramApiId || !config.telegramApiHash) throw new MissingCredentialsError();
   useWordTableIge();
+  useNativeLongs();
   return new TelegramClient(new StringSession(session), config.telegramApiId, config.telegramApiHash, {
     connection: config.telegramTestServer ? transportTo(config.telegramTestServer) : NativeCrcTcpFull,
     networkSocket: QueuedNetSocket,
