@@ -1,9 +1,10 @@
-// Backfill throughput end to end: a 100,000-message text channel from the fake Telegram (in a
-// worker thread: it stands in for Telegram's servers, which do not share our CPU, so its serialising
-// and encryption run on their own core) through the real gateway (gramjs), the planner and walker,
-// the shared recorder and deciders, into a new SQLite event store. The backfill is wired by
-// backfillComponents, exactly as `telegram-archive backfill` wires it. Timed from the start of the
-// run to its summary; connecting and building the world are not.
+// Backfill throughput end to end: a 100,000-message text channel from the fake Telegram through the
+// real gateway (gramjs), the planner and walker, the shared recorder and deciders, into a new SQLite
+// event store, wired by backfillComponents exactly as `telegram-archive backfill` wires it. The fake
+// stands in for Telegram's servers, which do not share our CPU: it runs in a worker thread and holds
+// the channel's messages already serialised, as a server stores them (encrypting and framing each
+// page stay in the timed run). Timed from the start of the run to its summary; connecting and
+// building the world are not.
 
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
