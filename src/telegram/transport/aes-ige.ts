@@ -137,10 +137,24 @@ export const nativeLittleEndian = endianness() === 'LE';
  */
 export function aesIgeDecrypt(cipher: Uint8Array, key: Uint8Array, iv: Uint8Array): Buffer {
   checkSizes(cipher, key, iv);
-  if (!nativeLittleEndian) throw new Error('aesIgeDecrypt needs a little-endian host');
-  const k = decryptionKeys(key);
   const input = alignedWords(cipher);
-  const out = new Int32Array(input.length);
+  return decryptWords(input, new Int32Array(input.length), key, iv);
+}
+
+/**
+ * As aesIgeDecrypt, but the plaintext replaces the ciphertext in `data` (or in a copy when `data` is
+ * not 4-byte aligned), which spares allocating a second buffer the size of a file chunk.
+ */
+export function aesIgeDecryptInPlace(data: Uint8Array, key: Uint8Array, iv: Uint8Array): Buffer {
+  checkSizes(data, key, iv);
+  const words = alignedWords(data);
+  return decryptWords(words, words, key, iv);
+}
+
+/** `out` may be `input`: each block is read whole before its plaintext is written. */
+function decryptWords(input: Int32Array, out: Int32Array, key: Uint8Array, iv: Uint8Array): Buffer {
+  if (!nativeLittleEndian) throw new Error('AES-IGE decryption needs a little-endian host');
+  const k = decryptionKeys(key);
   const ivWords = alignedWords(iv);
   let c0 = ivWords[0]!;
   let c1 = ivWords[1]!;

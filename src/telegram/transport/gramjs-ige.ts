@@ -8,7 +8,7 @@
 // gramjs's modules import one another in a cycle that only resolves from the package entry.
 import 'telegram';
 import gramjsIge from 'telegram/crypto/IGE.js';
-import { aesIgeDecrypt, aesIgeEncrypt, nativeLittleEndian, padToBlocks } from './aes-ige.ts';
+import { aesIgeDecryptInPlace, aesIgeEncrypt, nativeLittleEndian, padToBlocks } from './aes-ige.ts';
 
 export class WordTableIge {
   private readonly key: Buffer;
@@ -19,8 +19,12 @@ export class WordTableIge {
     this.iv = Buffer.from(iv);
   }
 
+  /**
+   * Decrypts in place: gramjs drops the ciphertext once decrypted (a received packet, or the DH
+   * answer of a key exchange), and a file chunk is a megabyte not worth allocating twice.
+   */
   decryptIge(cipherText: Buffer): Buffer {
-    return aesIgeDecrypt(cipherText, this.key, this.iv);
+    return aesIgeDecryptInPlace(cipherText, this.key, this.iv);
   }
 
   /** Pads with random bytes to whole blocks first, as gramjs's class does. */
