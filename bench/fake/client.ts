@@ -1,13 +1,17 @@
 // The benchmark side of a fake Telegram running in a worker thread (see worker.ts).
 import { Worker } from 'node:worker_threads';
 import { silentLogger } from '../../src/log/logger.ts';
+import type { Pacer } from '../../src/pacing/pacer.ts';
 import { createTelegramGateway, type TelegramGateway } from '../../src/telegram/index.ts';
 import type { recipes } from './recipes.ts';
 
 export interface FakeInWorker {
   readonly info: Record<string, unknown>;
-  gateway(requestsPerSecond: number): TelegramGateway;
+  /** A gateway to the fake; `pacer` is the process's one request budget, as the CLI passes it. */
+  gateway(requestsPerSecond: number, pacer?: Pacer): TelegramGateway;
   requestCounts(): Promise<Record<string, number>>;
+  /** CPU time of the fake's thread so far, to tell its share from the client's. */
+  cpuUsage(): Promise<NodeJS.CpuUsage>;
   close(): Promise<void>;
 }
 
@@ -21,10 +25,11 @@ export async function startFakeInWorker(recipe: keyof typeof recipes): Promise<F
   );
   return {
     info: ready.info,
-    gateway: (requestsPerSecond) =>
+    gateway: (requestsPerSecond, pacer) =>
       createTelegramGateway({
         session: ready.session,
         logger: silentLogger,
+        ...(pacer ? { pacer } : {}),
         config: {
           telegramApiId: 12345,
           telegramApiHash: '0123456789abcdef0123456789abcdef',
@@ -40,6 +45,7 @@ export async function startFakeInWorker(recipe: keyof typeof recipes): Promise<F
         worker.once('message', (m: { counts: Record<string, number> }) => resolve(m.counts));
         worker.postMessage({ type: 'requests' });
       }),
+    cpuUsage: () => worker.cpuUsage(),
     close: async () => {
       worker.postMessage({ type: 'close' });
       await new Promise((resolve) => worker.once('exit', resolve));

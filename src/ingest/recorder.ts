@@ -41,6 +41,7 @@ import {
   type MessageState,
   type UserState,
 } from './state.ts';
+import { StateCache } from './state-cache.ts';
 
 type Kind = 'message' | 'chat' | 'user' | 'account';
 interface VersionOnly {
@@ -136,12 +137,11 @@ function applyStep(step: Step, state: AnyState): { events: NewEvent[]; state: An
 
 export class Recorder {
   private readonly options: RecorderOptions;
-  private readonly cache = new Map<string, AnyState>();
-  private readonly cacheSize: number;
+  private readonly cache: StateCache<AnyState>;
 
   constructor(options: RecorderOptions) {
     this.options = options;
-    this.cacheSize = options.cacheSize ?? 20_000;
+    this.cache = new StateCache(options.cacheSize ?? 20_000);
   }
 
   get account(): string {
@@ -385,9 +385,7 @@ export class Recorder {
   }
 
   private put(stream: string, state: AnyState): void {
-    this.cache.delete(stream);
     this.cache.set(stream, state);
-    if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value!);
   }
 }
 
@@ -413,21 +411,21 @@ function noteFiles(
   location: MediaLocation | undefined,
   into: Map<NewEvent, RecordedFile>,
 ): void {
-  let state = before;
+  // Only the file id matters here; evolving the whole state again would hash the content twice.
+  let fileId = before.mediaFileId;
   for (const event of events) {
-    if (event.type === 'MessageCreated' || event.type === 'MessageEdited') {
-      const { chat, messageId, media } = event.data;
-      const created = event.type === 'MessageCreated';
-      if (media && DOWNLOADABLE_MEDIA.includes(media.kind) && (created || media.fileId !== state.mediaFileId))
-        into.set(event, {
-          chat,
-          messageId,
-          media,
-          source: event.metadata.source,
-          ...(location ? { location } : {}),
-        });
-    }
-    state = evolveMessage(state, event, state.version + 1);
+    if (event.type !== 'MessageCreated' && event.type !== 'MessageEdited') continue;
+    const { chat, messageId, media } = event.data;
+    const created = event.type === 'MessageCreated';
+    if (media && DOWNLOADABLE_MEDIA.includes(media.kind) && (created || media.fileId !== fileId))
+      into.set(event, {
+        chat,
+        messageId,
+        media,
+        source: event.metadata.source,
+        ...(location ? { location } : {}),
+      });
+    fileId = media?.fileId;
   }
 }
 

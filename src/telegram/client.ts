@@ -1,13 +1,18 @@
 // Builds the gramjs client from our configuration: API credentials, the session, a SOCKS proxy and,
 // for tests, TELEGRAM_TEST_SERVER, which sends every connection to a fake server. Also the clean
-// shutdown gramjs lacks.
+// shutdown gramjs lacks. The transport underneath is gramjs's own protocol with faster parts of ours
+// (see transport/): a socket that does not re-copy what it receives, native CRC32, table-based
+// AES-IGE decryption and native reads of 64-bit fields.
 import { TelegramClient } from 'telegram';
 import { Logger as GramLogger, LogLevel } from 'telegram/extensions/Logger.js';
-import { ConnectionTCPFull } from 'telegram/network/connection/index.js';
 import { StringSession } from 'telegram/sessions/index.js';
 import type { Config } from '../config/index.ts';
 import type { Logger } from '../log/logger.ts';
 import { MissingCredentialsError } from './errors.ts';
+import { useWordTableIge } from './transport/gramjs-ige.ts';
+import { useNativeLongs } from './transport/long-reader.ts';
+import { QueuedNetSocket } from './transport/socket.ts';
+import { NativeCrcTcpFull } from './transport/tcp-full.ts';
 
 export type ClientConfig = Pick<
   Config,
@@ -45,11 +50,11 @@ export function proxyFromUrl(url: string): {
 }
 
 /** gramjs dials port 80/443 whatever the session says; a test server needs every socket redirected. */
-function transportTo(address: string): typeof ConnectionTCPFull {
+function transportTo(address: string): typeof NativeCrcTcpFull {
   const colon = address.lastIndexOf(':');
   const host = address.slice(0, colon);
   const port = Number(address.slice(colon + 1));
-  return class TestServerTransport extends ConnectionTCPFull {
+  return class TestServerTransport extends NativeCrcTcpFull {
     constructor(options: any) {
       super({ ...options, ip: host, port, proxy: undefined });
     }
@@ -58,8 +63,11 @@ function transportTo(address: string): typeof ConnectionTCPFull {
 
 export function createGramClient(config: ClientConfig, session: string, logger: Logger): TelegramClient {
   if (!config.telegramApiId || !config.telegramApiHash) throw new MissingCredentialsError();
+  useWordTableIge();
+  useNativeLongs();
   return new TelegramClient(new StringSession(session), config.telegramApiId, config.telegramApiHash, {
-    connection: config.telegramTestServer ? transportTo(config.telegramTestServer) : ConnectionTCPFull,
+    connection: config.telegramTestServer ? transportTo(config.telegramTestServer) : NativeCrcTcpFull,
+    networkSocket: QueuedNetSocket,
     proxy:
       config.telegramProxy && !config.telegramTestServer ? proxyFromUrl(config.telegramProxy) : undefined,
     baseLogger: new BridgeLogger(logger),

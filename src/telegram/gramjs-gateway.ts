@@ -343,7 +343,9 @@ export class GramjsGateway implements TelegramGateway {
           { signal: options.signal, maxFloodWaitSeconds: options.maxFloodWaitSeconds },
           location.dcId === homeDc ? undefined : location.dcId,
         );
-        bytes = Buffer.from(answer.bytes ?? []);
+        const received = answer.bytes;
+        // gramjs hands out a view of the decrypted message: no need to copy a 1 MiB chunk again.
+        bytes = Buffer.isBuffer(received) ? received : Buffer.from(received ?? []);
       } catch (error) {
         const expired = error instanceof TelegramRpcError && error.errorMessage === 'FILE_REFERENCE_EXPIRED';
         if (!expired || refreshedAt === offset) throw error;

@@ -88,6 +88,9 @@ export async function* walkSegments<M, P = readonly M[]>(
       else if (index + 1 < options.segments.length)
         next = request(index + 1, options.segments[index + 1]!.upper);
     }
+    // Let the request leave before the caller records this page: a client library's send path can
+    // take many promise turns, and recording, whose own turns come first, would finish before it.
+    if (next) await new Promise<void>((resolve) => setImmediate(resolve));
     yield { segment, answer, messages, span: { from: spanLower, to: cursor }, reachedSince };
   }
 }

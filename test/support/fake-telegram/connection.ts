@@ -74,23 +74,31 @@ export class FakeConnection {
     this.socket.destroy();
   }
 
-  /** Encrypts and frames one server message; content-related messages get odd sequence numbers. */
-  send(body: Buffer, contentRelated = true): void {
+  /**
+   * Encrypts and frames one server message, given as its parts (joined once, while encrypting);
+   * content-related messages get odd sequence numbers.
+   */
+  send(body: Buffer | readonly Buffer[], contentRelated = true): void {
     if (!this.isOpen || !this.sessionId || !this.authKey) return;
+    const parts = Buffer.isBuffer(body) ? [body] : body;
+    const bodyLength = parts.reduce((n, part) => n + part.length, 0);
     const seqNo = contentRelated ? this.contentMessages++ * 2 + 1 : this.contentMessages * 2;
-    const plain = Buffer.concat([
+    const header = Buffer.concat([
       randomBytes(8),
       this.sessionId,
       int64(this.hooks.nextMsgId()),
       int32(seqNo),
-      int32(body.length),
-      body,
+      int32(bodyLength),
     ]);
-    const payload = encryptForClient(this.authKey.key, this.authKey.id, plain);
-    const head = Buffer.concat([int32(payload.length + 12), int32(this.outgoingFrame++), payload]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32LE(crc32(head));
-    this.socket.write(Buffer.concat([head, crc]));
+    // TCPFull: length | seq | payload | crc32 of the three, written around the encrypted payload.
+    const frame = encryptForClient(this.authKey.key, this.authKey.id, [header, ...parts], {
+      before: 8,
+      after: 4,
+    });
+    frame.writeInt32LE(frame.length, 0);
+    frame.writeInt32LE(this.outgoingFrame++, 4);
+    frame.writeUInt32LE(crc32(frame.subarray(0, frame.length - 4)), frame.length - 4);
+    this.socket.write(frame);
   }
 
   private onData(data: Buffer): void {

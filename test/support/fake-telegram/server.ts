@@ -274,7 +274,7 @@ export class FakeTelegramServer {
     const head = Buffer.alloc(12);
     head.writeUInt32LE(RPC_RESULT, 0);
     head.writeBigInt64LE(BigInt.asIntN(64, msgId), 4);
-    connection.send(Buffer.concat([head, tlBytes(result)]));
+    connection.send([head, tlBytes(result)]);
   }
 
   private async invokeHandler(

@@ -355,6 +355,47 @@ export function messageObject(message: FakeMessage): Api.TypeMessage {
   } as any);
 }
 
+/**
+ * What a message's TL form depends on beyond its readonly fields: the model types mark everything
+ * else readonly, and the world replaces these values rather than changing them in place.
+ */
+function mutableParts(message: FakeMessage): readonly unknown[] {
+  const media = message.media;
+  return [
+    message.text,
+    message.entities,
+    media,
+    media && 'file' in media ? media.file.fileReference : undefined,
+    message.editDate,
+    message.views,
+    message.reactions,
+    message.recentReactions,
+    message.pinned,
+  ];
+}
+
+const serialized = new WeakMap<FakeMessage, { readonly parts: readonly unknown[]; readonly bytes: Buffer }>();
+
+/**
+ * The message's TL bytes, serialised once and reused while it is unchanged, as a server answers
+ * from what it stores: gramjs's generic serialiser would otherwise be most of the fake's work on a
+ * page of history. Always the bytes messageObject(message).getBytes() gives.
+ */
+export function messageBytes(message: FakeMessage): Buffer {
+  const parts = mutableParts(message);
+  const cached = serialized.get(message);
+  if (cached?.parts.every((part, i) => part === parts[i])) return cached.bytes;
+  const bytes = messageObject(message).getBytes();
+  serialized.set(message, { parts, bytes });
+  return bytes;
+}
+
+/** A message for a TL vector in an answer: gramjs serialises a vector element with its getBytes(). */
+export function serializedMessage(message: FakeMessage): Api.TypeMessage {
+  const bytes = messageBytes(message);
+  return { getBytes: () => bytes } as unknown as Api.TypeMessage;
+}
+
 export function topicObject(topic: FakeTopic, topMessage: number, from: FakeUser): Api.ForumTopic {
   return new Api.ForumTopic({
     id: topic.id,

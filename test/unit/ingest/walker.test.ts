@@ -108,4 +108,27 @@ describe('walkSegments', () => {
     controller.abort(new Error('stop'));
     await expect(walk.next()).rejects.toThrow('stop');
   });
+
+  it('lets the next request leave before the caller records the current page', async () => {
+    // A client library may take many promise turns before a request is on the wire; the caller's
+    // recording (its own turns) must not run ahead of them, or fetching and recording never overlap.
+    const ids = Array.from({ length: 300 }, (_, i) => i + 1);
+    const fetchPage = history(ids);
+    const order: string[] = [];
+    const fetch = async (query: PageQuery) => {
+      for (let turn = 0; turn < 50; turn++) await Promise.resolve();
+      order.push(`sent ${query.offsetId}`);
+      return fetchPage(query);
+    };
+    for await (const page of walkSegments({
+      ...base,
+      segments: [{ upper: 300, lower: 1 }],
+      pageSize: 100,
+      fetch,
+    })) {
+      order.push(`record ${page.span.to + 1}`);
+      for (let turn = 0; turn < 5; turn++) await Promise.resolve();
+    }
+    expect(order).toEqual(['sent 301', 'sent 201', 'record 301', 'sent 101', 'record 201', 'record 101']);
+  });
 });

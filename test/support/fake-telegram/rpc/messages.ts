@@ -3,7 +3,16 @@
 import { Api } from 'telegram';
 import { type FakeChat, type FakeMessage, isChannel, peerKeyOf } from '../model.ts';
 import { type FakeTelegramServer, rpcFail } from '../server.ts';
-import { big, chatObject, dialogObject, messageObject, peerObject, topicObject, userObject } from '../tl.ts';
+import {
+  big,
+  chatObject,
+  dialogObject,
+  messageObject,
+  peerObject,
+  serializedMessage,
+  topicObject,
+  userObject,
+} from '../tl.ts';
 import type { World } from '../world.ts';
 import { allEntities, resolveInputChannel, resolveInputPeer } from './peers.ts';
 
@@ -100,7 +109,7 @@ export function installMessages(server: FakeTelegramServer, world: World): void 
   server.on('messages.GetHistory', (request: Api.messages.GetHistory) => {
     const chat = resolveInputPeer(world, request.peer);
     const all = world.messagesOf(chat);
-    const messages = historyPage(all, request).map(messageObject);
+    const messages = historyPage(all, request).map(serializedMessage);
     const { users, chats } = allEntities(world);
     if (isChannel(chat)) {
       return new Api.messages.ChannelMessages({
