@@ -120,7 +120,9 @@ export const variables = {
     group: 'Backfill',
     description: 'Global Telegram request budget, requests per second',
     defaultText: '5',
-    parse: p.number({ min: 0.1, max: 100 }),
+    // Telegram answers an eager client with FLOOD_WAIT, which the pacer obeys, so the ceiling only
+    // catches typos; a fast local server (or a generous account) may use all of it.
+    parse: p.number({ min: 0.1, max: 1000 }),
   }),
   maxFloodWaitSeconds: v({
     name: 'MAX_FLOOD_WAIT_SECONDS',
