@@ -17,6 +17,7 @@ import type { TableOperations } from './operations.ts';
 import { PostgresOperations, postgresTransaction } from './postgres.ts';
 import { SqliteOperations } from './sqlite.ts';
 import { type Dialect, decodeValue, describeTables, quoteIdentifier, type Tables } from './tables.ts';
+import { WalCheckpointer } from './wal-checkpointer.ts';
 
 export type ReadModelLocation =
   | { readonly kind: 'sqlite'; readonly directory: string }
@@ -173,6 +174,13 @@ async function sqliteCopy(
   // 16 MiB of pages per connection: most index probes stay in memory, and a rebuild of a million
   // events stays within its memory budget (the OS page cache holds the rest).
   db.pragma('cache_size = -16384');
+  const checkpointer =
+    directory === ':memory:'
+      ? undefined
+      : new WalCheckpointer(db, {
+          path: sqliteCopyPath(directory, copy),
+          synchronous: bulk ? 'OFF' : 'NORMAL',
+        });
   let deferred: DeferredIndex[] | undefined;
   const has = (name: string) => Boolean(db.prepare('select 1 from sqlite_master where name = ?').get(name));
   if (create) {
@@ -196,7 +204,12 @@ async function sqliteCopy(
     tables,
     where: sqliteCopyPath(directory, copy),
     searchTable: SQLITE_SEARCH_TABLE,
-    transaction: (fn) => ops.transaction(fn),
+    transaction: async (fn) => {
+      await checkpointer?.beforeWrite();
+      const result = await ops.transaction(fn);
+      checkpointer?.committed();
+      return result;
+    },
     read: (fn) => fn(ops),
     query: async <T>(sql: string, params: readonly unknown[] = []) => {
       const statement = db.prepare(sql);
@@ -213,7 +226,10 @@ async function sqliteCopy(
       db.pragma('optimize');
       deferred = undefined;
     },
-    close: () => orm.close(),
+    close: async () => {
+      await checkpointer?.close();
+      await orm.close();
+    },
   };
   return result;
 }
