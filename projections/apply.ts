@@ -7,6 +7,7 @@ import type { TableOperations } from './db/operations.ts';
 import { applyWrites, loadRows, recordSkipped, writeCheckpoints } from './db/operations.ts';
 import { BatchRejectedError, needsOf, type ProjectedBatch, projectBatch } from './handlers/index.ts';
 import type { AppliedEvent, CheckpointRow } from './model.ts';
+import type { DocumentText } from './search/document.ts';
 import { PROJECTION_NAMES, PROJECTIONS } from './versions.ts';
 
 /** The runner stopped at an event it cannot apply. Nothing after it was written. */
@@ -91,8 +92,9 @@ async function commit(
   projected: ProjectedBatch,
   stored: readonly CheckpointRow[],
   now: number,
+  searchText: DocumentText | undefined,
 ): Promise<CheckpointState> {
-  await applyWrites(ops, projected.writes);
+  await applyWrites(ops, projected.writes, searchText);
   await recordSkipped(
     ops,
     projected.skipped.map((e) => ({
@@ -126,7 +128,12 @@ export async function applyBatch(
   copy: ReadModelCopy,
   events: readonly StoredEvent[],
   expected: string | null,
-  options: { skip?: ReadonlySet<string>; now?: number } = {},
+  options: {
+    skip?: ReadonlySet<string>;
+    now?: number;
+    /** Search texts tokenized ahead of time (search/tokenizer.ts); anything else is tokenized here. */
+    searchText?: DocumentText;
+  } = {},
 ): Promise<BatchOutcome> {
   const now = options.now ?? Date.now();
   return copy.transaction(async (ops) => {
@@ -148,7 +155,7 @@ export async function applyBatch(
       if (batch.length === 0) return { applied: [], redelivered: 0, skipped: [], checkpoint: state, halted };
       projected = projectBatch(batch, loaded, options);
     }
-    const checkpoint = await commit(ops, batch, projected, stored, now);
+    const checkpoint = await commit(ops, batch, projected, stored, now, options.searchText);
     return {
       applied: projected.applied,
       redelivered: projected.redelivered,

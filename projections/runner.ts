@@ -10,6 +10,8 @@ import { applyBatch, type BatchOutcome, type CheckpointState, checkpointState } 
 import type { ReadModelCopy } from './db/open.ts';
 import { readCheckpoints } from './db/operations.ts';
 import type { ProjectionNotifier } from './notifications.ts';
+import type { DocumentText } from './search/document.ts';
+import { SearchTokenizer, searchTextsOf } from './search/tokenizer.ts';
 
 export interface RunnerOptions {
   readonly store: EventStore;
@@ -23,6 +25,12 @@ export interface RunnerOptions {
   /** How long one wait for new events lasts before the runner re-checks its surroundings. */
   readonly idleMs?: number;
   readonly now?: () => number;
+}
+
+interface PreparedBatch {
+  readonly events: StoredEvent[];
+  /** Resolves once the batch's search texts are tokenized; absent when the copy writes no search. */
+  readonly searchText: Promise<DocumentText> | undefined;
 }
 
 export interface RunnerStatus {
@@ -97,11 +105,25 @@ export class ProjectionRunner {
     return this.#apply(await this.#read(checkpoint.position), checkpoint);
   }
 
-  async #apply(events: StoredEvent[], checkpoint: CheckpointState): Promise<number> {
+  /** Reads the batch after `after` and starts tokenizing its search texts on the worker. */
+  async #prepare(after: string | null, tokenizer: SearchTokenizer): Promise<PreparedBatch> {
+    const events = await this.#read(after);
+    return {
+      events,
+      searchText: this.#copy.writesSearch ? tokenizer.prepare(searchTextsOf(events)) : undefined,
+    };
+  }
+
+  async #apply(
+    events: StoredEvent[],
+    checkpoint: CheckpointState,
+    searchText?: DocumentText,
+  ): Promise<number> {
     if (events.length === 0) return 0;
     const outcome: BatchOutcome = await applyBatch(this.#copy, events, checkpoint.position, {
       skip: this.#skip,
       now: this.#now(),
+      ...(searchText ? { searchText } : {}),
     });
     this.#checkpoint = outcome.checkpoint;
     this.#applied += outcome.applied.length;
@@ -128,30 +150,36 @@ export class ProjectionRunner {
 
   /**
    * Applies batches until the store has nothing newer. Returns the number of events read. The next
-   * batch is read while the current one is written, so a store and a database that work on their
-   * own (PostgreSQL, another process) overlap.
+   * batch is read, and its search texts tokenized on a worker thread, while the current one is
+   * written, so a store and a database that work on their own (PostgreSQL, another process) and
+   * the tokenizing overlap with it.
    */
   async catchUp(signal?: AbortSignal, onProgress?: (status: RunnerStatus) => void): Promise<number> {
     let total = 0;
     this.#head = await this.#store.headPosition();
     let checkpoint = await this.#loadCheckpoint();
-    let next: Promise<StoredEvent[]> | undefined = this.#read(checkpoint.position);
-    while (next) {
-      const events = await next;
-      next = undefined;
-      if (signal?.aborted || events.length === 0) break;
-      // Read ahead only after a full batch: a short one means the log is drained for now.
-      if (events.length === this.#batchSize) next = this.#read(events.at(-1)!.globalPosition);
-      try {
-        total += await this.#apply(events, checkpoint);
-      } catch (error) {
-        next?.catch(() => {}); // the read-ahead is abandoned with the batch
-        throw error;
+    const tokenizer = new SearchTokenizer();
+    try {
+      let next: Promise<PreparedBatch> | undefined = this.#prepare(checkpoint.position, tokenizer);
+      while (next) {
+        const { events, searchText } = await next;
+        next = undefined;
+        if (signal?.aborted || events.length === 0) break;
+        // Read ahead only after a full batch: a short one means the log is drained for now.
+        if (events.length === this.#batchSize) next = this.#prepare(events.at(-1)!.globalPosition, tokenizer);
+        try {
+          total += await this.#apply(events, checkpoint, await searchText);
+        } catch (error) {
+          next?.catch(() => {}); // the read-ahead is abandoned with the batch
+          throw error;
+        }
+        checkpoint = await this.#loadCheckpoint();
+        onProgress?.(this.status());
+        // SQLite work is synchronous: give timers and I/O (the viewer in the same process) a turn.
+        await setImmediate();
       }
-      checkpoint = await this.#loadCheckpoint();
-      onProgress?.(this.status());
-      // SQLite work is synchronous: give timers and I/O (the viewer in the same process) a turn.
-      await setImmediate();
+    } finally {
+      await tokenizer.close();
     }
     this.#head = await this.#store.headPosition();
     return total;

@@ -6,6 +6,7 @@ import type { Database } from 'better-sqlite3';
 import type { Pool } from 'pg';
 import type { MediaDescriptor, ServiceAction } from '../../src/events/payloads.ts';
 import { entities } from '../entities/index.ts';
+import type { SearchWrite } from '../model.ts';
 import {
   POSTGRES_SEARCH_TABLE,
   postgresSearchDdl,
@@ -13,6 +14,7 @@ import {
   SQLITE_SEARCH_TABLE,
   sqliteSearchDdl,
 } from '../search/schema.ts';
+import { SearchTokenizer, searchTexts } from '../search/tokenizer.ts';
 import type { TableOperations } from './operations.ts';
 import { PostgresOperations, postgresTransaction } from './postgres.ts';
 import { SqliteOperations } from './sqlite.ts';
@@ -43,6 +45,8 @@ export interface ReadModelCopy {
   readonly where: string;
   /** The full-text table, ready for SQL (see search/schema.ts). */
   readonly searchTable: string;
+  /** Whether transactions write search documents now (not while a bulk copy is being built). */
+  readonly writesSearch: boolean;
   /** Runs `fn` in one write transaction. */
   transaction<T>(fn: (ops: TableOperations) => Promise<T>): Promise<T>;
   /** Completes a copy opened with `bulk`: builds its deferred indexes and its search index. */
@@ -132,18 +136,20 @@ async function secondaryIndexes(orm: MikroORM): Promise<DeferredIndex[]> {
   return found;
 }
 
-/** Reads every message once and writes its search document, in pages. */
+/**
+ * Reads every message once and writes its search document, in pages; each page is tokenized on a
+ * worker thread while the one before is written.
+ */
 async function buildSearch(copy: ReadModelCopy): Promise<void> {
   const t = copy.tables.messages;
   const p = (n: number) => (copy.dialect === 'sqlite' ? '?' : `$${n}`);
-  let after = 0;
-  for (;;) {
+  const tokenizer = new SearchTokenizer();
+  const page = async (after: number) => {
     const rows = await copy.query<Record<string, unknown>>(
       `select id, text, media, service from ${t.sql} where id > ${p(1)} order by id limit ${p(2)}`,
       [after, 5000],
     );
-    if (rows.length === 0) return;
-    const writes = rows.map((r) => ({
+    const writes: SearchWrite[] = rows.map((r) => ({
       message: Number(r.id),
       source: {
         text: String(r.text),
@@ -152,8 +158,18 @@ async function buildSearch(copy: ReadModelCopy): Promise<void> {
       },
       fresh: true,
     }));
-    await copy.transaction((ops) => ops.writeSearch(writes));
-    after = writes.at(-1)!.message;
+    return { writes, searchText: tokenizer.prepare(searchTexts(writes.map((w) => w.source))) };
+  };
+  try {
+    let next = await page(0);
+    while (next.writes.length > 0) {
+      const { writes, searchText } = next;
+      next = await page(writes.at(-1)!.message);
+      const toText = await searchText;
+      await copy.transaction((ops) => ops.writeSearch(writes, toText));
+    }
+  } finally {
+    await tokenizer.close();
   }
 }
 
@@ -204,6 +220,9 @@ async function sqliteCopy(
     tables,
     where: sqliteCopyPath(directory, copy),
     searchTable: SQLITE_SEARCH_TABLE,
+    get writesSearch() {
+      return search.enabled;
+    },
     transaction: async (fn) => {
       await checkpointer?.beforeWrite();
       const result = await ops.transaction(fn);
@@ -270,6 +289,9 @@ async function postgresCopy(
     tables,
     where: copy,
     searchTable,
+    get writesSearch() {
+      return search.enabled;
+    },
     transaction: (fn) => postgresTransaction(pool, tables, searchTable, search, fn),
     read: async (fn) => {
       const client = await pool.connect();

@@ -10,6 +10,7 @@ import type {
   SkippedEventRow,
   WriteSet,
 } from '../model.ts';
+import type { DocumentText } from '../search/document.ts';
 import type { TableInfo, TableName, Tables } from './tables.ts';
 
 /** A row keyed by entity property. */
@@ -39,7 +40,8 @@ export interface TableOperations {
   patch(table: TableInfo, patches: readonly RowPatch[]): Promise<void>;
   deleteWhereIn(table: TableInfo, prop: string, values: readonly unknown[]): Promise<void>;
   maxValue(table: TableInfo, prop: string): Promise<number | null>;
-  writeSearch(writes: readonly SearchWrite[]): Promise<void>;
+  /** Writes the messages' search documents; `toText` may supply texts tokenized ahead of time. */
+  writeSearch(writes: readonly SearchWrite[], toText?: DocumentText): Promise<void>;
   /** Reads the checkpoints and holds them until the transaction ends, so a second writer waits. */
   lockCheckpoints(): Promise<CheckpointRow[]>;
 }
@@ -80,7 +82,7 @@ export async function loadRows(ops: TableOperations, needs: BatchNeeds): Promise
 }
 
 /** Applies a batch's writes; parents before children, so foreign keys hold at every statement. */
-export async function applyWrites(ops: TableOperations, w: WriteSet): Promise<void> {
+export async function applyWrites(ops: TableOperations, w: WriteSet, toText?: DocumentText): Promise<void> {
   const t = ops.tables;
   await ops.insert(t.accounts, w.accounts, 'upsert');
   await ops.insert(t.chats, w.chats, 'upsert');
@@ -107,7 +109,7 @@ export async function applyWrites(ops: TableOperations, w: WriteSet): Promise<vo
   await ops.insert(t.messageMedia, w.messageMedia, 'ignore');
   await ops.insert(t.backfillRuns, w.backfillRuns, 'upsert');
   await ops.insert(t.unresolvedDeletions, w.unresolvedDeletions, 'ignore');
-  await ops.writeSearch(w.search);
+  await ops.writeSearch(w.search, toText);
 }
 
 /**

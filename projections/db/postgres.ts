@@ -3,7 +3,7 @@
 // text stays constant whatever the batch size and the server parses it once per connection.
 import type { Pool, PoolClient } from 'pg';
 import type { CheckpointRow, RowPatch, SearchWrite } from '../model.ts';
-import { messageDocument } from '../search/document.ts';
+import { type DocumentText, messageDocument } from '../search/document.ts';
 import type { SearchSwitch } from './open.ts';
 import type { Row, TableOperations } from './operations.ts';
 import {
@@ -197,11 +197,11 @@ export class PostgresOperations implements TableOperations {
     return rows.map((raw) => decodeRow<CheckpointRow>(table, raw));
   }
 
-  async writeSearch(writes: readonly SearchWrite[]): Promise<void> {
+  async writeSearch(writes: readonly SearchWrite[], toText?: DocumentText): Promise<void> {
     if (writes.length === 0 || !this.#search.enabled) return;
     await this.#query(
       `insert into ${this.#searchTable} (message_pk, document) select u.id, to_tsvector('simple', u.doc) from unnest($1::int[], $2::text[]) as u(id, doc) on conflict (message_pk) do update set document = excluded.document`,
-      [writes.map((w) => w.message), writes.map((w) => messageDocument(w.source))],
+      [writes.map((w) => w.message), writes.map((w) => messageDocument(w.source, toText))],
     );
   }
 }
