@@ -216,16 +216,16 @@ export async function postgresTransaction<T>(
 ): Promise<T> {
   const client = await pool.connect();
   try {
-    await client.query('begin');
     try {
       // The checkpoint commits with the rows, so losing the newest commits in a crash loses nothing
       // that the next run does not project again; not waiting for the WAL flush is safe here.
-      await client.query('set local synchronous_commit = off');
       // Every statement here finds rows by key. A plan made while the tables were small (or before
-      // their statistics caught up) would scan them whole on every batch as they grow.
-      // Disabling a plan type works by a huge cost, which would also make the server JIT-compile
-      // every one of these small statements (tens of milliseconds each).
-      await client.query('set local enable_seqscan = off; set local jit = off');
+      // their statistics caught up) would scan them whole on every batch as they grow. Disabling a
+      // plan type works by a huge cost, which would also make the server JIT-compile every one of
+      // these small statements (tens of milliseconds each). One round trip for all of it.
+      await client.query(
+        'begin; set local synchronous_commit = off; set local enable_seqscan = off; set local jit = off',
+      );
       const result = await fn(new PostgresOperations(client, tables, searchTable, search));
       await client.query('commit');
       return result;
