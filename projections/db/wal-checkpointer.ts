@@ -104,7 +104,11 @@ export class WalCheckpointer {
   #spawn(): Worker | undefined {
     if (this.#failed) return undefined;
     if (!this.#worker) {
-      const worker = new Worker(workerUrl, { workerData: this.#data });
+      const worker = new Worker(workerUrl, {
+        workerData: this.#data,
+        // It allocates next to nothing; a small heap keeps a rebuild within its memory budget.
+        resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 16 },
+      });
       worker.on('error', () => this.#fail());
       this.#worker = worker;
     }

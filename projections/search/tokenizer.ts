@@ -58,7 +58,10 @@ export class SearchTokenizer {
   #spawn(): Worker | undefined {
     if (this.#done) return undefined;
     if (!this.#worker) {
-      const worker = new Worker(workerUrl);
+      // Small heaps: it holds one batch of texts at a time, and a rebuild has a memory budget.
+      const worker = new Worker(workerUrl, {
+        resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 64 },
+      });
       worker.on('message', (answer: TokenizeAnswer) => {
         const resolve = this.#waiting.get(answer.id);
         this.#waiting.delete(answer.id);
