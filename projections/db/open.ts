@@ -47,6 +47,11 @@ export interface ReadModelCopy {
   readonly searchTable: string;
   /** Whether transactions write search documents now (not while a bulk copy is being built). */
   readonly writesSearch: boolean;
+  /**
+   * Whether a transaction's statements run outside this thread (a database server), so that the
+   * next batch can be projected while one commits. SQLite writes on this thread.
+   */
+  readonly commitsElsewhere: boolean;
   /** Runs `fn` in one write transaction. */
   transaction<T>(fn: (ops: TableOperations) => Promise<T>): Promise<T>;
   /** Completes a copy opened with `bulk`: builds its deferred indexes and its search index. */
@@ -220,6 +225,7 @@ async function sqliteCopy(
     tables,
     where: sqliteCopyPath(directory, copy),
     searchTable: SQLITE_SEARCH_TABLE,
+    commitsElsewhere: false,
     get writesSearch() {
       return search.enabled;
     },
@@ -289,6 +295,7 @@ async function postgresCopy(
     tables,
     where: copy,
     searchTable,
+    commitsElsewhere: true,
     get writesSearch() {
       return search.enabled;
     },

@@ -2,12 +2,17 @@
 // that loads a batch's rows and applies its writes through them. The SQLite and PostgreSQL
 // adapters implement the operations with their fastest safe paths.
 import type {
+  AccountRow,
+  BackfillRunRow,
   BatchNeeds,
+  ChatRow,
   CheckpointRow,
   LoadedRows,
+  MessageRow,
   RowPatch,
   SearchWrite,
   SkippedEventRow,
+  UserRow,
   WriteSet,
 } from '../model.ts';
 import type { DocumentText } from '../search/document.ts';
@@ -46,38 +51,67 @@ export interface TableOperations {
   lockCheckpoints(): Promise<CheckpointRow[]>;
 }
 
-const index = <T>(rows: readonly T[], key: (row: T) => string): Map<string, T> =>
-  new Map(rows.map((row) => [key(row), row]));
-
-export async function loadRows(ops: TableOperations, needs: BatchNeeds): Promise<LoadedRows> {
+/**
+ * The rows a batch needs. Rows in `carried` (the state a previous batch left, see prepareBatch) are
+ * taken from there; only the others are read.
+ */
+export async function loadRows(
+  ops: TableOperations,
+  needs: BatchNeeds,
+  carried?: LoadedRows,
+): Promise<LoadedRows> {
   const t = ops.tables;
-  const byId = async <T extends { id: string }>(name: TableName, ids: Set<string>) =>
-    index(
-      await ops.select<T>(
+  const split = <T>(keys: Iterable<string>, from: ReadonlyMap<string, T> | undefined) => {
+    const found = new Map<string, T>();
+    const missing: string[] = [];
+    for (const key of keys) {
+      const row = from?.get(key);
+      if (row) found.set(key, row);
+      else missing.push(key);
+    }
+    return { found, missing };
+  };
+  const byId = async <T extends { id: string }>(
+    name: TableName,
+    ids: Set<string>,
+    from?: ReadonlyMap<string, T>,
+  ) => {
+    const { found, missing } = split(ids, from);
+    if (missing.length > 0)
+      for (const row of await ops.select<T>(
         t[name],
         ['id'],
-        [...ids].map((id) => [id]),
-      ),
-      (row) => row.id,
-    );
-  const messageKeys = [...needs.messages.values()].map((k) => [k.chat, k.messageId]);
-  const messages = await ops.select<import('../model.ts').MessageRow>(
-    t.messages,
-    ['chat', 'messageId'],
-    messageKeys,
-  );
-  const backfillRuns = await ops.select<import('../model.ts').BackfillRunRow>(
-    t.backfillRuns,
-    ['runId'],
-    [...needs.backfillRuns].map((id) => [id]),
-  );
+        missing.map((id) => [id]),
+      ))
+        found.set(row.id, row);
+    return found;
+  };
+  const messages = split(needs.messages.keys(), carried?.messages);
+  if (messages.missing.length > 0)
+    for (const row of await ops.select<MessageRow>(
+      t.messages,
+      ['chat', 'messageId'],
+      messages.missing.map((key) => {
+        const k = needs.messages.get(key)!;
+        return [k.chat, k.messageId];
+      }),
+    ))
+      messages.found.set(`${row.chat}.${row.messageId}`, row);
+  const runs = split(needs.backfillRuns, carried?.backfillRuns);
+  if (runs.missing.length > 0)
+    for (const row of await ops.select<BackfillRunRow>(
+      t.backfillRuns,
+      ['runId'],
+      runs.missing.map((id) => [id]),
+    ))
+      runs.found.set(row.runId, row);
   return {
-    accounts: await byId('accounts', needs.accounts),
-    chats: await byId('chats', needs.chats),
-    users: await byId('users', needs.users),
-    messages: index(messages, (row) => `${row.chat}.${row.messageId}`),
-    backfillRuns: index(backfillRuns, (row) => row.runId),
-    nextMessagePk: ((await ops.maxValue(t.messages, 'id')) ?? 0) + 1,
+    accounts: await byId<AccountRow>('accounts', needs.accounts, carried?.accounts),
+    chats: await byId<ChatRow>('chats', needs.chats, carried?.chats),
+    users: await byId<UserRow>('users', needs.users, carried?.users),
+    messages: messages.found,
+    backfillRuns: runs.found,
+    nextMessagePk: carried ? carried.nextMessagePk : ((await ops.maxValue(t.messages, 'id')) ?? 0) + 1,
   };
 }
 

@@ -264,6 +264,23 @@ export class BatchDraft {
 
   // ---- output ----
 
+  /** Every row loaded or written, as the batch leaves it: what a reload after the commit would read. */
+  rowsAfter(): LoadedRows {
+    const merge = <T>(loaded: ReadonlyMap<string, T>, working: Map<string, T>): Map<string, T> => {
+      const all = new Map(loaded);
+      for (const [key, row] of working) all.set(key, row);
+      return all;
+    };
+    return {
+      accounts: merge(this.#loaded.accounts, this.#accounts),
+      chats: merge(this.#loaded.chats, this.#chats),
+      users: merge(this.#loaded.users, this.#users),
+      messages: merge(this.#loaded.messages, this.#messages),
+      backfillRuns: merge(this.#loaded.backfillRuns, this.#backfillRuns),
+      nextMessagePk: this.#nextMessagePk,
+    };
+  }
+
   toWrites(): WriteSet {
     const pick = <T>(map: Map<string, T>, keys: Set<string>): T[] => [...keys].map((k) => map.get(k)!);
     const messages: MessageRow[] = [];

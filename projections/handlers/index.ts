@@ -35,6 +35,8 @@ export interface ProjectedBatch {
   readonly redelivered: number;
   /** Events passed over on the operator's request. */
   readonly skipped: StoredEvent[];
+  /** The rows as the batch leaves them (see BatchDraft.rowsAfter). */
+  rowsAfter(): LoadedRows;
 }
 
 export interface ProjectOptions {
@@ -208,5 +210,5 @@ export function projectBatch(
       throw error;
     }
   });
-  return { writes: draft.toWrites(), applied, redelivered, skipped };
+  return { writes: draft.toWrites(), applied, redelivered, skipped, rowsAfter: () => draft.rowsAfter() };
 }
