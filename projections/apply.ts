@@ -5,7 +5,13 @@ import type { StoredEvent } from '../src/events/envelope.ts';
 import type { ReadModelCopy } from './db/open.ts';
 import type { TableOperations } from './db/operations.ts';
 import { applyWrites, loadRows, recordSkipped, writeCheckpoints } from './db/operations.ts';
-import { BatchRejectedError, needsOf, type ProjectedBatch, projectBatch } from './handlers/index.ts';
+import {
+  BatchRejectedError,
+  checkEvents,
+  needsOf,
+  type ProjectedBatch,
+  projectBatch,
+} from './handlers/index.ts';
 import type { AppliedEvent, CheckpointRow, LoadedRows } from './model.ts';
 import type { DocumentText } from './search/document.ts';
 import { PROJECTION_NAMES, PROJECTIONS } from './versions.ts';
@@ -130,17 +136,19 @@ interface Projection {
 /** Projects `events`; at a rejected event, projects the events before it and says why it stopped. */
 function project(
   events: readonly StoredEvent[],
+  checked: ReturnType<typeof checkEvents>,
   loaded: LoadedRows,
   options: { skip?: ReadonlySet<string> },
 ): Projection {
   try {
-    return { events, projected: projectBatch(events, loaded, options) };
+    return { events, projected: projectBatch(events, loaded, options, checked) };
   } catch (error) {
     if (!(error instanceof BatchRejectedError)) throw error;
     const halted = new ProjectionHaltedError(error.event, error.reason);
     const before = events.slice(0, error.index);
     if (before.length === 0) return { events: before, projected: undefined, halted };
-    return { events: before, projected: projectBatch(before, loaded, options), halted };
+    const projected = projectBatch(before, loaded, options, checked.slice(0, error.index));
+    return { events: before, projected, halted };
   }
 }
 
@@ -184,7 +192,8 @@ export async function applyBatch(
     const stored = await lockAt(ops, copy.name, expected);
     const state = checkpointState(stored);
     if (events.length === 0) return { applied: [], redelivered: 0, skipped: [], checkpoint: state };
-    const projection = project(events, await loadRows(ops, needsOf(events)), options);
+    const checked = checkEvents(events);
+    const projection = project(events, checked, await loadRows(ops, needsOf(events, checked)), options);
     if (!projection.projected) return outcomeOf(projection, state);
     const checkpoint = await commit(
       ops,
@@ -215,8 +224,10 @@ export async function prepareBatch(
   events: readonly StoredEvent[],
   options: { skip?: ReadonlySet<string>; carried?: LoadedRows } = {},
 ): Promise<PreparedBatch> {
-  const loaded = await copy.read((ops) => loadRows(ops, needsOf(events), options.carried));
-  const projection = project(events, loaded, options);
+  const checked = checkEvents(events);
+  const needs = needsOf(events, checked);
+  const loaded = await copy.read((ops) => loadRows(ops, needs, options.carried));
+  const projection = project(events, checked, loaded, options);
   return { ...projection, after: projection.projected?.rowsAfter() };
 }
 

@@ -1,6 +1,8 @@
 // What the projector needs from a database, in set-based operations, and the dialect-neutral code
 // that loads a batch's rows and applies its writes through them. The SQLite and PostgreSQL
 // adapters implement the operations with their fastest safe paths.
+
+import { messageKeyIn } from '../keys.ts';
 import type {
   AccountRow,
   BackfillRunRow,
@@ -96,7 +98,7 @@ export async function loadRows(
         return [k.chat, k.messageId];
       }),
     ))
-      messages.found.set(`${row.chat}.${row.messageId}`, row);
+      messages.found.set(messageKeyIn(row.chat, row.messageId), row);
   const runs = split(needs.backfillRuns, carried?.backfillRuns);
   if (runs.missing.length > 0)
     for (const row of await ops.select<BackfillRunRow>(

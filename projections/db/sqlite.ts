@@ -9,6 +9,7 @@ import type { SearchSwitch } from './open.ts';
 import type { Row, TableOperations } from './operations.ts';
 import {
   arrayDecoder,
+  type ColumnInfo,
   conflictClause,
   decodeRow,
   encodeValue,
@@ -24,6 +25,7 @@ export class SqliteOperations implements TableOperations {
   readonly #statements = new Map<string, Statement>();
   readonly #encoders = new Map<TableInfo, (row: object, out: unknown[]) => void>();
   readonly #decoders = new Map<TableInfo, (values: readonly unknown[]) => unknown>();
+  readonly #patchShapes = new Map<string, { statement: Statement; columns: ColumnInfo[] }>();
 
   readonly #search: SearchSwitch;
 
@@ -130,15 +132,29 @@ export class SqliteOperations implements TableOperations {
     for (const { key, changes } of patches) {
       const props = Object.keys(changes);
       if (props.length === 0) continue;
-      const columns = props.map((p) => table.column(p));
-      const statement = this.#statement(
-        `update ${table.sql} set ${columns.map((c) => `${q(c.column)} = ?`).join(', ')} where ${keys.map((k) => `${q(k.column)} = ?`).join(' and ')}`,
-      );
-      statement.run(
-        ...columns.map((c) => encodeValue('sqlite', c.kind, changes[c.prop])),
-        ...keys.map((k, i) => encodeValue('sqlite', k.kind, key[i])),
-      );
+      const shape = this.#patchShape(table, props);
+      const values = new Array<unknown>(shape.columns.length + keys.length);
+      let i = 0;
+      for (const c of shape.columns) values[i++] = encodeValue('sqlite', c.kind, changes[c.prop]);
+      for (let k = 0; k < keys.length; k++) values[i++] = encodeValue('sqlite', keys[k]!.kind, key[k]);
+      shape.statement.run(values);
     }
+  }
+
+  /** The update statement for one set of changed columns; a batch has only a few such sets. */
+  #patchShape(table: TableInfo, props: readonly string[]): { statement: Statement; columns: ColumnInfo[] } {
+    const id = `${table.name}:${props.join(',')}`;
+    let shape = this.#patchShapes.get(id);
+    if (!shape) {
+      const columns = props.map((p) => table.column(p));
+      const where = table.primaryKey.map((k) => `${q(k.column)} = ?`).join(' and ');
+      const statement = this.#db.prepare(
+        `update ${table.sql} set ${columns.map((c) => `${q(c.column)} = ?`).join(', ')} where ${where}`,
+      );
+      shape = { statement, columns };
+      this.#patchShapes.set(id, shape);
+    }
+    return shape;
   }
 
   async deleteWhereIn(table: TableInfo, prop: string, values: readonly unknown[]): Promise<void> {

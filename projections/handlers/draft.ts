@@ -81,9 +81,11 @@ export class BatchDraft {
 
   // ---- chats and users ----
 
-  /** The chat row, created as a placeholder (type and title unknown) when the chat was never observed. */
-  chat(account: string, peer: PeerRef): ChatRow {
-    const id = chatKey(account, peer);
+  /**
+   * The chat row, created as a placeholder (type and title unknown) when the chat was never observed.
+   * `id` is its key when the caller already has it.
+   */
+  chat(account: string, peer: PeerRef, id = chatKey(account, peer)): ChatRow {
     return this.#get(this.#chats, this.#loaded.chats, id, () => {
       this.#dirty.chats.add(id);
       this.account(account);
@@ -149,10 +151,11 @@ export class BatchDraft {
     key: string,
     account: string,
     chat: PeerRef,
+    chatId: string,
     messageId: number,
     observedAt: Millis,
   ): MessageRow {
-    const chatRow = this.chat(account, chat);
+    const chatRow = this.chat(account, chat, chatId);
     chatRow.messageCount += 1;
     this.touchChat(chatRow);
     const row: MessageRow = {
