@@ -5,8 +5,15 @@ import type { StoredEvent } from '../src/events/envelope.ts';
 import type { ReadModelCopy } from './db/open.ts';
 import type { TableOperations } from './db/operations.ts';
 import { applyWrites, loadRows, recordSkipped, writeCheckpoints } from './db/operations.ts';
-import { BatchRejectedError, needsOf, type ProjectedBatch, projectBatch } from './handlers/index.ts';
-import type { AppliedEvent, CheckpointRow } from './model.ts';
+import {
+  BatchRejectedError,
+  checkEvents,
+  needsOf,
+  type ProjectedBatch,
+  projectBatch,
+} from './handlers/index.ts';
+import type { AppliedEvent, CheckpointRow, LoadedRows } from './model.ts';
+import type { DocumentText } from './search/document.ts';
 import { PROJECTION_NAMES, PROJECTIONS } from './versions.ts';
 
 /** The runner stopped at an event it cannot apply. Nothing after it was written. */
@@ -91,8 +98,9 @@ async function commit(
   projected: ProjectedBatch,
   stored: readonly CheckpointRow[],
   now: number,
+  searchText: DocumentText | undefined,
 ): Promise<CheckpointState> {
-  await applyWrites(ops, projected.writes);
+  await applyWrites(ops, projected.writes, searchText);
   await recordSkipped(
     ops,
     projected.skipped.map((e) => ({
@@ -118,6 +126,52 @@ async function commit(
   return checkpointState(rows);
 }
 
+interface Projection {
+  /** The events it covers: all of the batch, or those before an event the handlers rejected. */
+  readonly events: readonly StoredEvent[];
+  readonly projected: ProjectedBatch | undefined;
+  readonly halted?: ProjectionHaltedError;
+}
+
+/** Projects `events`; at a rejected event, projects the events before it and says why it stopped. */
+function project(
+  events: readonly StoredEvent[],
+  checked: ReturnType<typeof checkEvents>,
+  loaded: LoadedRows,
+  options: { skip?: ReadonlySet<string> },
+): Projection {
+  try {
+    return { events, projected: projectBatch(events, loaded, options, checked) };
+  } catch (error) {
+    if (!(error instanceof BatchRejectedError)) throw error;
+    const halted = new ProjectionHaltedError(error.event, error.reason);
+    const before = events.slice(0, error.index);
+    if (before.length === 0) return { events: before, projected: undefined, halted };
+    const projected = projectBatch(before, loaded, options, checked.slice(0, error.index));
+    return { events: before, projected, halted };
+  }
+}
+
+/** Checks the stored checkpoint is where the batch starts, and holds it until the transaction ends. */
+async function lockAt(ops: TableOperations, copy: string, expected: string | null): Promise<CheckpointRow[]> {
+  const stored = await ops.lockCheckpoints();
+  if (stored.length === 0) throw new CheckpointConflictError(copy, expected, null);
+  const position = checkpointState(stored).position;
+  if (position !== expected) throw new CheckpointConflictError(copy, expected, position);
+  return stored;
+}
+
+function outcomeOf(projection: Projection, state: CheckpointState): BatchOutcome {
+  const p = projection.projected;
+  return {
+    applied: p?.applied ?? [],
+    redelivered: p?.redelivered ?? 0,
+    skipped: p?.skipped ?? [],
+    checkpoint: state,
+    ...(projection.halted ? { halted: projection.halted } : {}),
+  };
+}
+
 /**
  * Applies `events` (the next events after `expected`) in one transaction. An event the handlers
  * reject ends the batch there: the events before it are committed and `halted` says why.
@@ -126,35 +180,76 @@ export async function applyBatch(
   copy: ReadModelCopy,
   events: readonly StoredEvent[],
   expected: string | null,
-  options: { skip?: ReadonlySet<string>; now?: number } = {},
+  options: {
+    skip?: ReadonlySet<string>;
+    now?: number;
+    /** Search texts tokenized ahead of time (search/tokenizer.ts); anything else is tokenized here. */
+    searchText?: DocumentText;
+  } = {},
 ): Promise<BatchOutcome> {
   const now = options.now ?? Date.now();
   return copy.transaction(async (ops) => {
-    const stored = await ops.lockCheckpoints();
+    const stored = await lockAt(ops, copy.name, expected);
     const state = checkpointState(stored);
-    if (stored.length === 0) throw new CheckpointConflictError(copy.name, expected, null);
-    if (state.position !== expected) throw new CheckpointConflictError(copy.name, expected, state.position);
     if (events.length === 0) return { applied: [], redelivered: 0, skipped: [], checkpoint: state };
-    const loaded = await loadRows(ops, needsOf(events));
-    let batch = events;
-    let projected: ProjectedBatch;
-    let halted: ProjectionHaltedError | undefined;
-    try {
-      projected = projectBatch(batch, loaded, options);
-    } catch (error) {
-      if (!(error instanceof BatchRejectedError)) throw error;
-      halted = new ProjectionHaltedError(error.event, error.reason);
-      batch = events.slice(0, error.index);
-      if (batch.length === 0) return { applied: [], redelivered: 0, skipped: [], checkpoint: state, halted };
-      projected = projectBatch(batch, loaded, options);
-    }
-    const checkpoint = await commit(ops, batch, projected, stored, now);
-    return {
-      applied: projected.applied,
-      redelivered: projected.redelivered,
-      skipped: projected.skipped,
-      checkpoint,
-      ...(halted ? { halted } : {}),
-    };
+    const checked = checkEvents(events);
+    const projection = project(events, checked, await loadRows(ops, needsOf(events, checked)), options);
+    if (!projection.projected) return outcomeOf(projection, state);
+    const checkpoint = await commit(
+      ops,
+      projection.events,
+      projection.projected,
+      stored,
+      now,
+      options.searchText,
+    );
+    return outcomeOf(projection, checkpoint);
+  });
+}
+
+/** A batch projected ahead of its transaction (see prepareBatch). */
+export interface PreparedBatch extends Projection {
+  /** The rows as this batch leaves them: where the next batch may start before this one commits. */
+  readonly after: LoadedRows | undefined;
+}
+
+/**
+ * Projects a non-empty batch outside any transaction, for commitBatch to write. Rows the previous
+ * batch touched come from `carried` (its `after`), so this may run while that batch still commits:
+ * every other row is one the previous batch does not write. Whatever happened in between, the
+ * commit finds out: it writes only if the checkpoint is still where this batch starts.
+ */
+export async function prepareBatch(
+  copy: ReadModelCopy,
+  events: readonly StoredEvent[],
+  options: { skip?: ReadonlySet<string>; carried?: LoadedRows } = {},
+): Promise<PreparedBatch> {
+  const checked = checkEvents(events);
+  const needs = needsOf(events, checked);
+  const loaded = await copy.read((ops) => loadRows(ops, needs, options.carried));
+  const projection = project(events, checked, loaded, options);
+  return { ...projection, after: projection.projected?.rowsAfter() };
+}
+
+/** Writes a prepared batch and its checkpoint in one transaction, if the copy is still at `expected`. */
+export async function commitBatch(
+  copy: ReadModelCopy,
+  prepared: PreparedBatch,
+  expected: string | null,
+  options: { now?: number; searchText?: DocumentText } = {},
+): Promise<BatchOutcome> {
+  const now = options.now ?? Date.now();
+  return copy.transaction(async (ops) => {
+    const stored = await lockAt(ops, copy.name, expected);
+    if (!prepared.projected) return outcomeOf(prepared, checkpointState(stored));
+    const checkpoint = await commit(
+      ops,
+      prepared.events,
+      prepared.projected,
+      stored,
+      now,
+      options.searchText,
+    );
+    return outcomeOf(prepared, checkpoint);
   });
 }

@@ -10,7 +10,10 @@ export const userKey = (account: string, userId: string): string => `${account}.
 
 /** `<account>.<peer>.<messageId>`: the message stream name without its category. */
 export const messageKey = (account: string, chat: PeerRef, messageId: number): string =>
-  `${account}.${peerKey(chat)}.${messageId}`;
+  messageKeyIn(chatKey(account, chat), messageId);
+
+/** The same key from the chat's key. */
+export const messageKeyIn = (chat: string, messageId: number): string => `${chat}.${messageId}`;
 
 export function parseChatKey(key: string): { account: string; chat: PeerRef } | undefined {
   const dot = key.indexOf('.');

@@ -6,10 +6,21 @@ import type { StoredEvent } from '../src/events/envelope.ts';
 import type { EventStore } from '../src/eventstore/port.ts';
 import type { Logger } from '../src/log/logger.ts';
 import { silentLogger } from '../src/log/logger.ts';
-import { applyBatch, type BatchOutcome, type CheckpointState, checkpointState } from './apply.ts';
+import {
+  applyBatch,
+  type BatchOutcome,
+  type CheckpointState,
+  checkpointState,
+  commitBatch,
+  type PreparedBatch,
+  prepareBatch,
+} from './apply.ts';
 import type { ReadModelCopy } from './db/open.ts';
 import { readCheckpoints } from './db/operations.ts';
+import type { LoadedRows } from './model.ts';
 import type { ProjectionNotifier } from './notifications.ts';
+import type { DocumentText } from './search/document.ts';
+import { SearchTokenizer, searchTextsOf } from './search/tokenizer.ts';
 
 export interface RunnerOptions {
   readonly store: EventStore;
@@ -23,6 +34,17 @@ export interface RunnerOptions {
   /** How long one wait for new events lasts before the runner re-checks its surroundings. */
   readonly idleMs?: number;
   readonly now?: () => number;
+}
+
+interface ReadBatch {
+  readonly events: StoredEvent[];
+  /** Resolves once the batch's search texts are tokenized; absent when the copy writes no search. */
+  readonly searchText: Promise<DocumentText> | undefined;
+}
+
+interface ProjectedStep {
+  readonly read: ReadBatch;
+  readonly prepared: PreparedBatch;
 }
 
 export interface RunnerStatus {
@@ -97,12 +119,45 @@ export class ProjectionRunner {
     return this.#apply(await this.#read(checkpoint.position), checkpoint);
   }
 
+  /** Reads the batch after `after` and starts tokenizing its search texts on the worker. */
+  async #readBatch(after: string | null, tokenizer: SearchTokenizer): Promise<ReadBatch> {
+    const events = await this.#read(after);
+    return {
+      events,
+      searchText: this.#copy.writesSearch ? tokenizer.prepare(searchTextsOf(events)) : undefined,
+    };
+  }
+
+  async #project(read: ReadBatch, carried?: LoadedRows): Promise<ProjectedStep> {
+    const prepared = await prepareBatch(this.#copy, read.events, {
+      skip: this.#skip,
+      ...(carried ? { carried } : {}),
+    });
+    return { read, prepared };
+  }
+
+  async #commit(step: ProjectedStep, checkpoint: CheckpointState): Promise<number> {
+    const searchText = await step.read.searchText;
+    return this.#record(
+      await commitBatch(this.#copy, step.prepared, checkpoint.position, {
+        now: this.#now(),
+        ...(searchText ? { searchText } : {}),
+      }),
+      step.read.events.length,
+    );
+  }
+
   async #apply(events: StoredEvent[], checkpoint: CheckpointState): Promise<number> {
     if (events.length === 0) return 0;
-    const outcome: BatchOutcome = await applyBatch(this.#copy, events, checkpoint.position, {
+    const outcome = await applyBatch(this.#copy, events, checkpoint.position, {
       skip: this.#skip,
       now: this.#now(),
     });
+    return this.#record(outcome, events.length);
+  }
+
+  /** Takes in a committed batch: checkpoint, counts, notification; throws where it halted. */
+  #record(outcome: BatchOutcome, read: number): number {
     this.#checkpoint = outcome.checkpoint;
     this.#applied += outcome.applied.length;
     for (const event of outcome.skipped)
@@ -123,35 +178,54 @@ export class ProjectionRunner {
       );
       throw outcome.halted;
     }
-    return events.length;
+    return read;
   }
 
   /**
-   * Applies batches until the store has nothing newer. Returns the number of events read. The next
-   * batch is read while the current one is written, so a store and a database that work on their
-   * own (PostgreSQL, another process) overlap.
+   * Applies batches until the store has nothing newer. Returns the number of events read. Each batch
+   * is projected before its transaction, from the rows the previous batch left; the next batch is
+   * read, and its search texts tokenized on a worker thread, while one commits. Where the database
+   * commits on its own (PostgreSQL), the next batch is also projected meanwhile.
    */
   async catchUp(signal?: AbortSignal, onProgress?: (status: RunnerStatus) => void): Promise<number> {
     let total = 0;
     this.#head = await this.#store.headPosition();
     let checkpoint = await this.#loadCheckpoint();
-    let next: Promise<StoredEvent[]> | undefined = this.#read(checkpoint.position);
-    while (next) {
-      const events = await next;
-      next = undefined;
-      if (signal?.aborted || events.length === 0) break;
-      // Read ahead only after a full batch: a short one means the log is drained for now.
-      if (events.length === this.#batchSize) next = this.#read(events.at(-1)!.globalPosition);
-      try {
-        total += await this.#apply(events, checkpoint);
-      } catch (error) {
-        next?.catch(() => {}); // the read-ahead is abandoned with the batch
-        throw error;
+    const tokenizer = new SearchTokenizer();
+    try {
+      const first = await this.#readBatch(checkpoint.position, tokenizer);
+      let current = first.events.length > 0 && !signal?.aborted ? await this.#project(first) : undefined;
+      while (current) {
+        const { read, prepared } = current;
+        const committing = this.#commit(current, checkpoint);
+        // Read ahead only after a full batch: a short one means the log is drained for now.
+        const nextRead =
+          read.events.length === this.#batchSize && !prepared.halted
+            ? this.#readBatch(read.events.at(-1)!.globalPosition, tokenizer)
+            : undefined;
+        const project = (next: ReadBatch) =>
+          next.events.length > 0 ? this.#project(next, prepared.after) : undefined;
+        const nextStep = this.#copy.commitsElsewhere ? nextRead?.then(project) : undefined;
+        try {
+          total += await committing;
+        } catch (error) {
+          // the work ahead is abandoned with the batch
+          nextRead?.catch(() => {});
+          nextStep?.catch(() => {});
+          throw error;
+        }
+        checkpoint = await this.#loadCheckpoint();
+        onProgress?.(this.status());
+        // SQLite work is synchronous: give timers and I/O (the viewer in the same process) a turn.
+        await setImmediate();
+        if (!nextRead || signal?.aborted) {
+          nextStep?.catch(() => {});
+          break;
+        }
+        current = await (nextStep ?? nextRead.then(project));
       }
-      checkpoint = await this.#loadCheckpoint();
-      onProgress?.(this.status());
-      // SQLite work is synchronous: give timers and I/O (the viewer in the same process) a turn.
-      await setImmediate();
+    } finally {
+      await tokenizer.close();
     }
     this.#head = await this.#store.headPosition();
     return total;

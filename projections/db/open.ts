@@ -6,6 +6,7 @@ import type { Database } from 'better-sqlite3';
 import type { Pool } from 'pg';
 import type { MediaDescriptor, ServiceAction } from '../../src/events/payloads.ts';
 import { entities } from '../entities/index.ts';
+import type { SearchWrite } from '../model.ts';
 import {
   POSTGRES_SEARCH_TABLE,
   postgresSearchDdl,
@@ -13,10 +14,12 @@ import {
   SQLITE_SEARCH_TABLE,
   sqliteSearchDdl,
 } from '../search/schema.ts';
+import { SearchTokenizer, searchTexts } from '../search/tokenizer.ts';
 import type { TableOperations } from './operations.ts';
 import { PostgresOperations, postgresTransaction } from './postgres.ts';
 import { SqliteOperations } from './sqlite.ts';
 import { type Dialect, decodeValue, describeTables, quoteIdentifier, type Tables } from './tables.ts';
+import { WalCheckpointer } from './wal-checkpointer.ts';
 
 export type ReadModelLocation =
   | { readonly kind: 'sqlite'; readonly directory: string }
@@ -42,6 +45,13 @@ export interface ReadModelCopy {
   readonly where: string;
   /** The full-text table, ready for SQL (see search/schema.ts). */
   readonly searchTable: string;
+  /** Whether transactions write search documents now (not while a bulk copy is being built). */
+  readonly writesSearch: boolean;
+  /**
+   * Whether a transaction's statements run outside this thread (a database server), so that the
+   * next batch can be projected while one commits. SQLite writes on this thread.
+   */
+  readonly commitsElsewhere: boolean;
   /** Runs `fn` in one write transaction. */
   transaction<T>(fn: (ops: TableOperations) => Promise<T>): Promise<T>;
   /** Completes a copy opened with `bulk`: builds its deferred indexes and its search index. */
@@ -131,18 +141,20 @@ async function secondaryIndexes(orm: MikroORM): Promise<DeferredIndex[]> {
   return found;
 }
 
-/** Reads every message once and writes its search document, in pages. */
+/**
+ * Reads every message once and writes its search document, in pages; each page is tokenized on a
+ * worker thread while the one before is written.
+ */
 async function buildSearch(copy: ReadModelCopy): Promise<void> {
   const t = copy.tables.messages;
   const p = (n: number) => (copy.dialect === 'sqlite' ? '?' : `$${n}`);
-  let after = 0;
-  for (;;) {
+  const tokenizer = new SearchTokenizer();
+  const page = async (after: number) => {
     const rows = await copy.query<Record<string, unknown>>(
       `select id, text, media, service from ${t.sql} where id > ${p(1)} order by id limit ${p(2)}`,
       [after, 5000],
     );
-    if (rows.length === 0) return;
-    const writes = rows.map((r) => ({
+    const writes: SearchWrite[] = rows.map((r) => ({
       message: Number(r.id),
       source: {
         text: String(r.text),
@@ -151,8 +163,18 @@ async function buildSearch(copy: ReadModelCopy): Promise<void> {
       },
       fresh: true,
     }));
-    await copy.transaction((ops) => ops.writeSearch(writes));
-    after = writes.at(-1)!.message;
+    return { writes, searchText: tokenizer.prepare(searchTexts(writes.map((w) => w.source))) };
+  };
+  try {
+    let next = await page(0);
+    while (next.writes.length > 0) {
+      const { writes, searchText } = next;
+      next = await page(writes.at(-1)!.message);
+      const toText = await searchText;
+      await copy.transaction((ops) => ops.writeSearch(writes, toText));
+    }
+  } finally {
+    await tokenizer.close();
   }
 }
 
@@ -173,6 +195,13 @@ async function sqliteCopy(
   // 16 MiB of pages per connection: most index probes stay in memory, and a rebuild of a million
   // events stays within its memory budget (the OS page cache holds the rest).
   db.pragma('cache_size = -16384');
+  const checkpointer =
+    directory === ':memory:'
+      ? undefined
+      : new WalCheckpointer(db, {
+          path: sqliteCopyPath(directory, copy),
+          synchronous: bulk ? 'OFF' : 'NORMAL',
+        });
   let deferred: DeferredIndex[] | undefined;
   const has = (name: string) => Boolean(db.prepare('select 1 from sqlite_master where name = ?').get(name));
   if (create) {
@@ -196,7 +225,16 @@ async function sqliteCopy(
     tables,
     where: sqliteCopyPath(directory, copy),
     searchTable: SQLITE_SEARCH_TABLE,
-    transaction: (fn) => ops.transaction(fn),
+    commitsElsewhere: false,
+    get writesSearch() {
+      return search.enabled;
+    },
+    transaction: async (fn) => {
+      await checkpointer?.beforeWrite();
+      const result = await ops.transaction(fn);
+      checkpointer?.committed();
+      return result;
+    },
     read: (fn) => fn(ops),
     query: async <T>(sql: string, params: readonly unknown[] = []) => {
       const statement = db.prepare(sql);
@@ -213,7 +251,10 @@ async function sqliteCopy(
       db.pragma('optimize');
       deferred = undefined;
     },
-    close: () => orm.close(),
+    close: async () => {
+      await checkpointer?.close();
+      await orm.close();
+    },
   };
   return result;
 }
@@ -254,6 +295,10 @@ async function postgresCopy(
     tables,
     where: copy,
     searchTable,
+    commitsElsewhere: true,
+    get writesSearch() {
+      return search.enabled;
+    },
     transaction: (fn) => postgresTransaction(pool, tables, searchTable, search, fn),
     read: async (fn) => {
       const client = await pool.connect();

@@ -1,15 +1,23 @@
 // What the projector needs from a database, in set-based operations, and the dialect-neutral code
 // that loads a batch's rows and applies its writes through them. The SQLite and PostgreSQL
 // adapters implement the operations with their fastest safe paths.
+
+import { messageKeyIn } from '../keys.ts';
 import type {
+  AccountRow,
+  BackfillRunRow,
   BatchNeeds,
+  ChatRow,
   CheckpointRow,
   LoadedRows,
+  MessageRow,
   RowPatch,
   SearchWrite,
   SkippedEventRow,
+  UserRow,
   WriteSet,
 } from '../model.ts';
+import type { DocumentText } from '../search/document.ts';
 import type { TableInfo, TableName, Tables } from './tables.ts';
 
 /** A row keyed by entity property. */
@@ -39,48 +47,78 @@ export interface TableOperations {
   patch(table: TableInfo, patches: readonly RowPatch[]): Promise<void>;
   deleteWhereIn(table: TableInfo, prop: string, values: readonly unknown[]): Promise<void>;
   maxValue(table: TableInfo, prop: string): Promise<number | null>;
-  writeSearch(writes: readonly SearchWrite[]): Promise<void>;
+  /** Writes the messages' search documents; `toText` may supply texts tokenized ahead of time. */
+  writeSearch(writes: readonly SearchWrite[], toText?: DocumentText): Promise<void>;
   /** Reads the checkpoints and holds them until the transaction ends, so a second writer waits. */
   lockCheckpoints(): Promise<CheckpointRow[]>;
 }
 
-const index = <T>(rows: readonly T[], key: (row: T) => string): Map<string, T> =>
-  new Map(rows.map((row) => [key(row), row]));
-
-export async function loadRows(ops: TableOperations, needs: BatchNeeds): Promise<LoadedRows> {
+/**
+ * The rows a batch needs. Rows in `carried` (the state a previous batch left, see prepareBatch) are
+ * taken from there; only the others are read.
+ */
+export async function loadRows(
+  ops: TableOperations,
+  needs: BatchNeeds,
+  carried?: LoadedRows,
+): Promise<LoadedRows> {
   const t = ops.tables;
-  const byId = async <T extends { id: string }>(name: TableName, ids: Set<string>) =>
-    index(
-      await ops.select<T>(
+  const split = <T>(keys: Iterable<string>, from: ReadonlyMap<string, T> | undefined) => {
+    const found = new Map<string, T>();
+    const missing: string[] = [];
+    for (const key of keys) {
+      const row = from?.get(key);
+      if (row) found.set(key, row);
+      else missing.push(key);
+    }
+    return { found, missing };
+  };
+  const byId = async <T extends { id: string }>(
+    name: TableName,
+    ids: Set<string>,
+    from?: ReadonlyMap<string, T>,
+  ) => {
+    const { found, missing } = split(ids, from);
+    if (missing.length > 0)
+      for (const row of await ops.select<T>(
         t[name],
         ['id'],
-        [...ids].map((id) => [id]),
-      ),
-      (row) => row.id,
-    );
-  const messageKeys = [...needs.messages.values()].map((k) => [k.chat, k.messageId]);
-  const messages = await ops.select<import('../model.ts').MessageRow>(
-    t.messages,
-    ['chat', 'messageId'],
-    messageKeys,
-  );
-  const backfillRuns = await ops.select<import('../model.ts').BackfillRunRow>(
-    t.backfillRuns,
-    ['runId'],
-    [...needs.backfillRuns].map((id) => [id]),
-  );
+        missing.map((id) => [id]),
+      ))
+        found.set(row.id, row);
+    return found;
+  };
+  const messages = split(needs.messages.keys(), carried?.messages);
+  if (messages.missing.length > 0)
+    for (const row of await ops.select<MessageRow>(
+      t.messages,
+      ['chat', 'messageId'],
+      messages.missing.map((key) => {
+        const k = needs.messages.get(key)!;
+        return [k.chat, k.messageId];
+      }),
+    ))
+      messages.found.set(messageKeyIn(row.chat, row.messageId), row);
+  const runs = split(needs.backfillRuns, carried?.backfillRuns);
+  if (runs.missing.length > 0)
+    for (const row of await ops.select<BackfillRunRow>(
+      t.backfillRuns,
+      ['runId'],
+      runs.missing.map((id) => [id]),
+    ))
+      runs.found.set(row.runId, row);
   return {
-    accounts: await byId('accounts', needs.accounts),
-    chats: await byId('chats', needs.chats),
-    users: await byId('users', needs.users),
-    messages: index(messages, (row) => `${row.chat}.${row.messageId}`),
-    backfillRuns: index(backfillRuns, (row) => row.runId),
-    nextMessagePk: ((await ops.maxValue(t.messages, 'id')) ?? 0) + 1,
+    accounts: await byId<AccountRow>('accounts', needs.accounts, carried?.accounts),
+    chats: await byId<ChatRow>('chats', needs.chats, carried?.chats),
+    users: await byId<UserRow>('users', needs.users, carried?.users),
+    messages: messages.found,
+    backfillRuns: runs.found,
+    nextMessagePk: carried ? carried.nextMessagePk : ((await ops.maxValue(t.messages, 'id')) ?? 0) + 1,
   };
 }
 
 /** Applies a batch's writes; parents before children, so foreign keys hold at every statement. */
-export async function applyWrites(ops: TableOperations, w: WriteSet): Promise<void> {
+export async function applyWrites(ops: TableOperations, w: WriteSet, toText?: DocumentText): Promise<void> {
   const t = ops.tables;
   await ops.insert(t.accounts, w.accounts, 'upsert');
   await ops.insert(t.chats, w.chats, 'upsert');
@@ -107,7 +145,7 @@ export async function applyWrites(ops: TableOperations, w: WriteSet): Promise<vo
   await ops.insert(t.messageMedia, w.messageMedia, 'ignore');
   await ops.insert(t.backfillRuns, w.backfillRuns, 'upsert');
   await ops.insert(t.unresolvedDeletions, w.unresolvedDeletions, 'ignore');
-  await ops.writeSearch(w.search);
+  await ops.writeSearch(w.search, toText);
 }
 
 /**

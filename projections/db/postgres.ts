@@ -3,7 +3,7 @@
 // text stays constant whatever the batch size and the server parses it once per connection.
 import type { Pool, PoolClient } from 'pg';
 import type { CheckpointRow, RowPatch, SearchWrite } from '../model.ts';
-import { messageDocument } from '../search/document.ts';
+import { type DocumentText, messageDocument } from '../search/document.ts';
 import type { SearchSwitch } from './open.ts';
 import type { Row, TableOperations } from './operations.ts';
 import {
@@ -98,9 +98,11 @@ export class PostgresOperations implements TableOperations {
     const unnest = columns.map((c, i) => `$${i + 1}::${arrayType(c)}`).join(', ');
     const names = columns.map((_, i) => `k${i}`).join(', ');
     const on = columns.map((c, i) => `t.${q(c.column)} = k.k${i}`).join(' and ');
-    // A lateral lookup per key keeps the plan an index probe whatever the table statistics say.
+    // A lateral lookup per key keeps the plan an index probe whatever the table statistics say: the
+    // limit stops the planner from flattening it into a join, which on a table it believes empty (a
+    // fresh copy before its first analyze) it would run as a hash of the whole table per batch.
     const rows = await this.#query(
-      `select t.* from unnest(${unnest}) as k(${names}) cross join lateral (select * from ${table.sql} t where ${on}) t`,
+      `select t.* from unnest(${unnest}) as k(${names}) cross join lateral (select * from ${table.sql} t where ${on} limit 1) t`,
       params,
       false,
     );
@@ -179,7 +181,12 @@ export class PostgresOperations implements TableOperations {
   }
 
   async maxValue(table: TableInfo, prop: string): Promise<number | null> {
-    const rows = await this.#query(`select max(${q(table.column(prop).column)}) as v from ${table.sql}`, []);
+    // Not max(): on a table without statistics the planner aggregates a scan of the whole index.
+    const c = q(table.column(prop).column);
+    const rows = await this.#query(
+      `select ${c} as v from ${table.sql} where ${c} is not null order by ${c} desc limit 1`,
+      [],
+    );
     const v = rows[0]?.v;
     return v === null || v === undefined ? null : Number(v);
   }
@@ -190,11 +197,11 @@ export class PostgresOperations implements TableOperations {
     return rows.map((raw) => decodeRow<CheckpointRow>(table, raw));
   }
 
-  async writeSearch(writes: readonly SearchWrite[]): Promise<void> {
+  async writeSearch(writes: readonly SearchWrite[], toText?: DocumentText): Promise<void> {
     if (writes.length === 0 || !this.#search.enabled) return;
     await this.#query(
       `insert into ${this.#searchTable} (message_pk, document) select u.id, to_tsvector('simple', u.doc) from unnest($1::int[], $2::text[]) as u(id, doc) on conflict (message_pk) do update set document = excluded.document`,
-      [writes.map((w) => w.message), writes.map((w) => messageDocument(w.source))],
+      [writes.map((w) => w.message), writes.map((w) => messageDocument(w.source, toText))],
     );
   }
 }
@@ -209,14 +216,16 @@ export async function postgresTransaction<T>(
 ): Promise<T> {
   const client = await pool.connect();
   try {
-    await client.query('begin');
     try {
       // The checkpoint commits with the rows, so losing the newest commits in a crash loses nothing
       // that the next run does not project again; not waiting for the WAL flush is safe here.
-      await client.query('set local synchronous_commit = off');
       // Every statement here finds rows by key. A plan made while the tables were small (or before
-      // their statistics caught up) would scan them whole on every batch as they grow.
-      await client.query('set local enable_seqscan = off');
+      // their statistics caught up) would scan them whole on every batch as they grow. Disabling a
+      // plan type works by a huge cost, which would also make the server JIT-compile every one of
+      // these small statements (tens of milliseconds each). One round trip for all of it.
+      await client.query(
+        'begin; set local synchronous_commit = off; set local enable_seqscan = off; set local jit = off',
+      );
       const result = await fn(new PostgresOperations(client, tables, searchTable, search));
       await client.query('commit');
       return result;

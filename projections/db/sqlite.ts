@@ -3,11 +3,13 @@
 // fastest path SQLite has, and nothing else can interleave with them.
 import type { Database, Statement } from 'better-sqlite3';
 import type { CheckpointRow, RowPatch, SearchWrite } from '../model.ts';
-import { messageDocument } from '../search/document.ts';
+import { type DocumentText, messageDocument } from '../search/document.ts';
 import { SQLITE_SEARCH_TABLE } from '../search/schema.ts';
 import type { SearchSwitch } from './open.ts';
 import type { Row, TableOperations } from './operations.ts';
 import {
+  arrayDecoder,
+  type ColumnInfo,
   conflictClause,
   decodeRow,
   encodeValue,
@@ -22,6 +24,8 @@ export class SqliteOperations implements TableOperations {
   readonly #db: Database;
   readonly #statements = new Map<string, Statement>();
   readonly #encoders = new Map<TableInfo, (row: object, out: unknown[]) => void>();
+  readonly #decoders = new Map<TableInfo, (values: readonly unknown[]) => unknown>();
+  readonly #patchShapes = new Map<string, { statement: Statement; columns: ColumnInfo[] }>();
 
   readonly #search: SearchSwitch;
 
@@ -49,17 +53,39 @@ export class SqliteOperations implements TableOperations {
       const rows = this.#statement(`select * from ${table.sql}`).all() as Record<string, unknown>[];
       return rows.map((raw) => decodeRow<T>(table, raw));
     }
+    if (keys.length === 0) return [];
     const columns = keyProps.map((p) => table.column(p));
-    const where = columns.map((c) => `${q(c.column)} = ?`).join(' and ');
-    const statement = this.#statement(`select * from ${table.sql} where ${where}`);
-    const found: T[] = [];
-    for (const key of keys) {
-      const raw = statement.get(...key.map((v, i) => encodeValue('sqlite', columns[i]!.kind, v))) as
-        | Record<string, unknown>
-        | undefined;
-      if (raw) found.push(decodeRow<T>(table, raw));
+    const list = table.columns.map((c) => `t.${q(c.column)}`).join(', ');
+    const decode = this.#decoder<T>(table);
+    if (keys.length < 8) {
+      const where = columns.map((c) => `t.${q(c.column)} = ?`).join(' and ');
+      const statement = this.#statement(`select ${list} from ${table.sql} t where ${where}`).raw();
+      const found: T[] = [];
+      for (const key of keys) {
+        const raw = statement.get(...key.map((v, i) => encodeValue('sqlite', columns[i]!.kind, v))) as
+          | unknown[]
+          | undefined;
+        if (raw) found.push(decode(raw));
+      }
+      return found;
     }
-    return found;
+    // Many keys: one statement, the keys passed as one JSON array and each an index probe (the
+    // cross join keeps json_each the outer loop), instead of a call per key.
+    const on = columns.map((c, i) => `t.${q(c.column)} = k.value ->> ${i}`).join(' and ');
+    const statement = this.#statement(
+      `select ${list} from json_each(?) k cross join ${table.sql} t on ${on}`,
+    ).raw();
+    const encoded = keys.map((key) => key.map((v, i) => encodeValue('sqlite', columns[i]!.kind, v)));
+    return (statement.all(JSON.stringify(encoded)) as unknown[][]).map(decode);
+  }
+
+  #decoder<T>(table: TableInfo): (values: readonly unknown[]) => T {
+    let decode = this.#decoders.get(table);
+    if (!decode) {
+      decode = arrayDecoder(table);
+      this.#decoders.set(table, decode);
+    }
+    return decode as (values: readonly unknown[]) => T;
   }
 
   async insert(
@@ -106,15 +132,29 @@ export class SqliteOperations implements TableOperations {
     for (const { key, changes } of patches) {
       const props = Object.keys(changes);
       if (props.length === 0) continue;
-      const columns = props.map((p) => table.column(p));
-      const statement = this.#statement(
-        `update ${table.sql} set ${columns.map((c) => `${q(c.column)} = ?`).join(', ')} where ${keys.map((k) => `${q(k.column)} = ?`).join(' and ')}`,
-      );
-      statement.run(
-        ...columns.map((c) => encodeValue('sqlite', c.kind, changes[c.prop])),
-        ...keys.map((k, i) => encodeValue('sqlite', k.kind, key[i])),
-      );
+      const shape = this.#patchShape(table, props);
+      const values = new Array<unknown>(shape.columns.length + keys.length);
+      let i = 0;
+      for (const c of shape.columns) values[i++] = encodeValue('sqlite', c.kind, changes[c.prop]);
+      for (let k = 0; k < keys.length; k++) values[i++] = encodeValue('sqlite', keys[k]!.kind, key[k]);
+      shape.statement.run(values);
     }
+  }
+
+  /** The update statement for one set of changed columns; a batch has only a few such sets. */
+  #patchShape(table: TableInfo, props: readonly string[]): { statement: Statement; columns: ColumnInfo[] } {
+    const id = `${table.name}:${props.join(',')}`;
+    let shape = this.#patchShapes.get(id);
+    if (!shape) {
+      const columns = props.map((p) => table.column(p));
+      const where = table.primaryKey.map((k) => `${q(k.column)} = ?`).join(' and ');
+      const statement = this.#db.prepare(
+        `update ${table.sql} set ${columns.map((c) => `${q(c.column)} = ?`).join(', ')} where ${where}`,
+      );
+      shape = { statement, columns };
+      this.#patchShapes.set(id, shape);
+    }
+    return shape;
   }
 
   async deleteWhereIn(table: TableInfo, prop: string, values: readonly unknown[]): Promise<void> {
@@ -133,13 +173,13 @@ export class SqliteOperations implements TableOperations {
     return row.v;
   }
 
-  async writeSearch(writes: readonly SearchWrite[]): Promise<void> {
+  async writeSearch(writes: readonly SearchWrite[], toText?: DocumentText): Promise<void> {
     if (writes.length === 0 || !this.#search.enabled) return;
     const remove = this.#statement(`delete from ${SQLITE_SEARCH_TABLE} where rowid = ?`);
     const add = this.#statement(`insert into ${SQLITE_SEARCH_TABLE} (rowid, body) values (?, ?)`);
     for (const w of writes) {
       if (!w.fresh) remove.run(w.message);
-      add.run(w.message, messageDocument(w.source));
+      add.run(w.message, messageDocument(w.source, toText));
     }
   }
 

@@ -173,6 +173,17 @@ export function decodeValue(kind: ValueKind, value: unknown): unknown {
   }
 }
 
+/** Decodes rows read as arrays of the table's columns, in `table.columns` order. */
+export function arrayDecoder<T>(table: TableInfo): (values: readonly unknown[]) => T {
+  const props = table.columns.map((c) => c.prop);
+  const kinds = table.columns.map((c) => c.kind);
+  return (values) => {
+    const row: Record<string, unknown> = {};
+    for (let i = 0; i < props.length; i++) row[props[i]!] = decodeValue(kinds[i]!, values[i]);
+    return row as T;
+  };
+}
+
 /** A database row (keyed by column) as a projector row (keyed by property). */
 export function decodeRow<T>(table: TableInfo, raw: Record<string, unknown>): T {
   const row: Record<string, unknown> = {};

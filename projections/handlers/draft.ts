@@ -81,9 +81,11 @@ export class BatchDraft {
 
   // ---- chats and users ----
 
-  /** The chat row, created as a placeholder (type and title unknown) when the chat was never observed. */
-  chat(account: string, peer: PeerRef): ChatRow {
-    const id = chatKey(account, peer);
+  /**
+   * The chat row, created as a placeholder (type and title unknown) when the chat was never observed.
+   * `id` is its key when the caller already has it.
+   */
+  chat(account: string, peer: PeerRef, id = chatKey(account, peer)): ChatRow {
     return this.#get(this.#chats, this.#loaded.chats, id, () => {
       this.#dirty.chats.add(id);
       this.account(account);
@@ -149,10 +151,11 @@ export class BatchDraft {
     key: string,
     account: string,
     chat: PeerRef,
+    chatId: string,
     messageId: number,
     observedAt: Millis,
   ): MessageRow {
-    const chatRow = this.chat(account, chat);
+    const chatRow = this.chat(account, chat, chatId);
     chatRow.messageCount += 1;
     this.touchChat(chatRow);
     const row: MessageRow = {
@@ -263,6 +266,23 @@ export class BatchDraft {
   }
 
   // ---- output ----
+
+  /** Every row loaded or written, as the batch leaves it: what a reload after the commit would read. */
+  rowsAfter(): LoadedRows {
+    const merge = <T>(loaded: ReadonlyMap<string, T>, working: Map<string, T>): Map<string, T> => {
+      const all = new Map(loaded);
+      for (const [key, row] of working) all.set(key, row);
+      return all;
+    };
+    return {
+      accounts: merge(this.#loaded.accounts, this.#accounts),
+      chats: merge(this.#loaded.chats, this.#chats),
+      users: merge(this.#loaded.users, this.#users),
+      messages: merge(this.#loaded.messages, this.#messages),
+      backfillRuns: merge(this.#loaded.backfillRuns, this.#backfillRuns),
+      nextMessagePk: this.#nextMessagePk,
+    };
+  }
 
   toWrites(): WriteSet {
     const pick = <T>(map: Map<string, T>, keys: Set<string>): T[] => [...keys].map((k) => map.get(k)!);

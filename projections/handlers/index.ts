@@ -3,7 +3,7 @@
 // rows always give the same writes, which is what makes a rebuild equal to incremental projection.
 import type { StoredEvent, StoredEventOf } from '../../src/events/envelope.ts';
 import type { ParsedStream, PeerRef } from '../../src/events/peers.ts';
-import { chatKey, messageKey, userKey } from '../keys.ts';
+import { chatKey, messageKeyIn, userKey } from '../keys.ts';
 import type { AppliedEvent, BatchNeeds, LoadedRows, WriteSet } from '../model.ts';
 import { type AccountEvent, accountEvent } from './account.ts';
 import { chatMigrated, chatObserved, userObserved } from './chats.ts';
@@ -35,6 +35,8 @@ export interface ProjectedBatch {
   readonly redelivered: number;
   /** Events passed over on the operator's request. */
   readonly skipped: StoredEvent[];
+  /** The rows as the batch leaves them (see BatchDraft.rowsAfter). */
+  rowsAfter(): LoadedRows;
 }
 
 export interface ProjectOptions {
@@ -45,8 +47,41 @@ export interface ProjectOptions {
 const isPeer = (value: unknown): value is PeerRef =>
   typeof value === 'object' && value !== null && typeof (value as PeerRef).id === 'string';
 
+/** A valid event's parsed stream with the keys of its chat and message rows, once per batch. */
+export interface CheckedEvent {
+  readonly stream: ParsedStream;
+  readonly chat: string | undefined;
+  readonly message: string | undefined;
+}
+
+/** Validates each event of a batch: its parsed stream and keys, or why it cannot be applied. */
+export function checkEvents(events: readonly StoredEvent[]): (CheckedEvent | EventRejectedError)[] {
+  return events.map((event) => {
+    let stream: ParsedStream;
+    try {
+      stream = validateEvent(event);
+    } catch (error) {
+      if (error instanceof EventRejectedError) return error;
+      throw error;
+    }
+    switch (stream.category) {
+      case 'message': {
+        const chat = chatKey(stream.account, stream.chat);
+        return { stream, chat, message: messageKeyIn(chat, stream.messageId) };
+      }
+      case 'chat':
+        return { stream, chat: chatKey(stream.account, stream.chat), message: undefined };
+      default:
+        return { stream, chat: undefined, message: undefined };
+    }
+  });
+}
+
 /** The rows a batch needs. Tolerates malformed events: projectBatch rejects those with a reason. */
-export function needsOf(events: readonly StoredEvent[]): BatchNeeds {
+export function needsOf(
+  events: readonly StoredEvent[],
+  checked: readonly (CheckedEvent | EventRejectedError)[] = checkEvents(events),
+): BatchNeeds {
   const needs: BatchNeeds = {
     accounts: new Set(),
     chats: new Set(),
@@ -54,27 +89,19 @@ export function needsOf(events: readonly StoredEvent[]): BatchNeeds {
     messages: new Map(),
     backfillRuns: new Set(),
   };
-  for (const event of events) {
-    let stream: ParsedStream;
-    try {
-      stream = validateEvent(event);
-    } catch {
-      continue;
-    }
+  for (let i = 0; i < events.length; i++) {
+    const info = checked[i]!;
+    if (info instanceof EventRejectedError) continue;
+    const { stream } = info;
     needs.accounts.add(stream.account);
-    const data = event.data as unknown as Record<string, unknown>;
+    const data = events[i]!.data as unknown as Record<string, unknown>;
     switch (stream.category) {
-      case 'message': {
-        const chat = chatKey(stream.account, stream.chat);
-        needs.chats.add(chat);
-        needs.messages.set(messageKey(stream.account, stream.chat, stream.messageId), {
-          chat,
-          messageId: stream.messageId,
-        });
+      case 'message':
+        needs.chats.add(info.chat!);
+        needs.messages.set(info.message!, { chat: info.chat!, messageId: stream.messageId });
         break;
-      }
       case 'chat':
-        needs.chats.add(chatKey(stream.account, stream.chat));
+        needs.chats.add(info.chat!);
         for (const peer of [data.from, data.to])
           if (isPeer(peer)) needs.chats.add(chatKey(stream.account, peer));
         break;
@@ -101,14 +128,17 @@ type MessageEvent =
 
 function applyMessageEvent(
   draft: BatchDraft,
-  stream: Extract<ParsedStream, { category: 'message' }>,
+  info: CheckedEvent,
   event: MessageEvent,
   observedAt: number,
 ): boolean {
-  const key = messageKey(stream.account, stream.chat, stream.messageId);
+  const stream = info.stream as Extract<ParsedStream, { category: 'message' }>;
+  const key = info.message!;
   const existing = draft.findMessage(key);
   if (existing && event.streamVersion <= existing.streamVersion) return false;
-  const row = existing ?? draft.createMessage(key, stream.account, stream.chat, stream.messageId, observedAt);
+  const row =
+    existing ??
+    draft.createMessage(key, stream.account, stream.chat, info.chat!, stream.messageId, observedAt);
   const ctx: message.MessageContext = { draft, key, row, observedAt };
   switch (event.type) {
     case 'MessageCreated':
@@ -139,7 +169,8 @@ function applyMessageEvent(
   return true;
 }
 
-function applyEvent(draft: BatchDraft, event: StoredEvent, stream: ParsedStream): boolean {
+function applyEvent(draft: BatchDraft, event: StoredEvent, info: CheckedEvent): boolean {
+  const stream = info.stream;
   const observedAt = Date.parse(event.metadata.observedAt);
   switch (event.type) {
     case 'ChatObserved':
@@ -160,22 +191,17 @@ function applyEvent(draft: BatchDraft, event: StoredEvent, stream: ParsedStream)
     case 'GapDetected':
       return accountEvent(draft, stream.account, event as AccountEvent, observedAt);
     default:
-      return applyMessageEvent(
-        draft,
-        stream as Extract<ParsedStream, { category: 'message' }>,
-        event as MessageEvent,
-        observedAt,
-      );
+      return applyMessageEvent(draft, info, event as MessageEvent, observedAt);
   }
 }
 
-function describeApplied(event: StoredEvent, stream: ParsedStream): AppliedEvent {
+function describeApplied(event: StoredEvent, info: CheckedEvent): AppliedEvent {
   const base = { id: event.id, type: event.type, stream: event.stream, position: event.globalPosition };
-  switch (stream.category) {
+  switch (info.stream.category) {
     case 'message':
-      return { ...base, chat: chatKey(stream.account, stream.chat), messageId: stream.messageId };
+      return { ...base, chat: info.chat!, messageId: info.stream.messageId };
     case 'chat':
-      return { ...base, chat: chatKey(stream.account, stream.chat) };
+      return { ...base, chat: info.chat! };
     default:
       return base;
   }
@@ -189,24 +215,27 @@ export function projectBatch(
   events: readonly StoredEvent[],
   loaded: LoadedRows,
   options: ProjectOptions = {},
+  checked: readonly (CheckedEvent | EventRejectedError)[] = checkEvents(events),
 ): ProjectedBatch {
   const draft = new BatchDraft(loaded);
   const applied: AppliedEvent[] = [];
   const skipped: StoredEvent[] = [];
   let redelivered = 0;
-  events.forEach((event, index) => {
+  for (let index = 0; index < events.length; index++) {
+    const event = events[index]!;
     if (options.skip?.has(event.id)) {
       skipped.push(event);
-      return;
+      continue;
     }
+    const info = checked[index]!;
     try {
-      const stream = validateEvent(event);
-      if (applyEvent(draft, event, stream)) applied.push(describeApplied(event, stream));
+      if (info instanceof EventRejectedError) throw info;
+      if (applyEvent(draft, event, info)) applied.push(describeApplied(event, info));
       else redelivered += 1;
     } catch (error) {
       if (error instanceof EventRejectedError) throw new BatchRejectedError(index, event, error.reason);
       throw error;
     }
-  });
-  return { writes: draft.toWrites(), applied, redelivered, skipped };
+  }
+  return { writes: draft.toWrites(), applied, redelivered, skipped, rowsAfter: () => draft.rowsAfter() };
 }

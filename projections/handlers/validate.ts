@@ -179,19 +179,8 @@ const CHECKS: Record<EventType, (data: Data, stream: ParsedStream) => void> = {
   GapDetected: (_d, s) => requireCategory(s, 'account'),
 };
 
-// needsOf and projectBatch both validate each event of a batch; the second time is a lookup.
-const validated = new WeakMap<StoredEvent, ParsedStream>();
-
 /** Validates an event and returns its parsed stream; throws EventRejectedError otherwise. */
 export function validateEvent(event: StoredEvent): ParsedStream {
-  const known = validated.get(event);
-  if (known) return known;
-  const stream = check(event);
-  validated.set(event, stream);
-  return stream;
-}
-
-function check(event: StoredEvent): ParsedStream {
   const type: string = event.type;
   if (!isEventType(type)) return reject(`unknown event type '${type}' (known: ${EVENT_TYPES.join(', ')})`);
   const version = event.metadata?.schemaVersion;

@@ -100,12 +100,22 @@ export function documentTokens(text: string): string[] {
   return tokens;
 }
 
+/** A text's normalized tokens as one space-separated string, the form the index stores them in. */
+export const documentText = (text: string): string => documentTokens(text).join(' ');
+
+/** Turns a text into its document form; a cache of precomputed ones may stand in for documentText. */
+export type DocumentText = (text: string) => string;
+
 /** The indexed document for a message: its text plus searchable media facts (file name, poll question…). */
-export function searchDocument(text: string, extras: readonly string[] = []): string {
-  let document = documentTokens(text).join(' ');
+export function searchDocument(
+  text: string,
+  extras: readonly string[] = [],
+  toText: DocumentText = documentText,
+): string {
+  let document = toText(text);
   for (const extra of extras) {
-    const tokens = documentTokens(extra);
-    if (tokens.length > 0) document = document ? `${document} ${tokens.join(' ')}` : tokens.join(' ');
+    const tokens = toText(extra);
+    if (tokens) document = document ? `${document} ${tokens}` : tokens;
   }
   return document;
 }
@@ -117,8 +127,8 @@ export interface SearchableMessage {
   readonly service: ServiceAction | null;
 }
 
-/** A message's document: its text, a document's file name, a poll's question, a service action's title… */
-export function messageDocument(message: SearchableMessage): string {
+/** The searchable texts of a message besides its text: a file name, a poll's question, a title… */
+export function searchExtras(message: SearchableMessage): string[] {
   const extras: string[] = [];
   if (message.media?.fileName) extras.push(message.media.fileName);
   for (const details of [message.media?.details, message.service?.details]) {
@@ -129,7 +139,12 @@ export function messageDocument(message: SearchableMessage): string {
       if (typeof value === 'string') extras.push(value);
     }
   }
-  return searchDocument(message.text, extras);
+  return extras;
+}
+
+/** A message's document: its text, a document's file name, a poll's question, a service action's title… */
+export function messageDocument(message: SearchableMessage, toText: DocumentText = documentText): string {
+  return searchDocument(message.text, searchExtras(message), toText);
 }
 
 /** One AND-ed term of a query: a word, or a phrase of consecutive tokens; `prefix` applies to its last token. */

@@ -1,0 +1,57 @@
+// Search texts tokenized on the worker thread are exactly what tokenizing in place gives, and the
+// lookup still answers texts it was not given.
+import { describe, expect, it } from '@jest/globals';
+import { documentText } from '../../../projections/search/document.ts';
+import { SearchTokenizer, searchTextsOf } from '../../../projections/search/tokenizer.ts';
+import type { StoredEvent } from '../../../src/events/envelope.ts';
+
+const SAMPLES = [
+  'Hello, World! Meeting at 10:30',
+  'Привет, как дела? Ёлка',
+  '東京タワーで会議 明天见 안녕하세요 회의',
+  'ภาษาไทยง่ายนิดเดียว',
+  'Café naïve façade 👍🏽 🇺🇦 👨‍👩‍👧',
+  'report-2024.pdf',
+  '',
+];
+
+describe('SearchTokenizer', () => {
+  it('gives the same document texts as tokenizing in place', async () => {
+    const tokenizer = new SearchTokenizer();
+    try {
+      const texts = Array.from({ length: 200 }, (_, i) => `${SAMPLES[i % SAMPLES.length]} ${i}`);
+      const toText = await tokenizer.prepare(texts);
+      expect(toText).not.toBe(documentText); // answered by the worker
+      for (const text of texts) expect(toText(text)).toBe(documentText(text));
+      expect(toText('never sent Straße')).toBe(documentText('never sent Straße'));
+    } finally {
+      await tokenizer.close();
+    }
+  });
+
+  it('tokenizes in place after it is closed', async () => {
+    const tokenizer = new SearchTokenizer();
+    await tokenizer.close();
+    const toText = await tokenizer.prepare(Array.from({ length: 100 }, () => SAMPLES[2]!));
+    expect(toText(SAMPLES[2]!)).toBe(documentText(SAMPLES[2]!));
+  });
+});
+
+describe('searchTextsOf', () => {
+  const event = (type: string, data: Record<string, unknown>) => ({ type, data }) as unknown as StoredEvent;
+
+  it('collects the texts, file names and detail texts of new and edited contents only', () => {
+    expect(
+      searchTextsOf([
+        event('MessageCreated', {
+          text: 'hello',
+          media: { kind: 'document', fileName: 'a.pdf', details: { title: 'T', size: 3 } },
+          service: { kind: 'chatEditTitle', details: { title: 'New title' } },
+        }),
+        event('MessageEdited', { text: '', media: { kind: 'poll', details: { question: 'Q?' } } }),
+        event('MessageReactionsChanged', { text: 'not content' }),
+        event('MessageCreated', { text: 42, media: 'odd' }),
+      ]),
+    ).toEqual(['hello', 'a.pdf', 'T', 'New title', 'Q?']);
+  });
+});
