@@ -3,8 +3,9 @@
 // and waits for two fsyncs. Here the writer only looks at the WAL after a commit (a NOOP
 // checkpoint costs microseconds) and, once enough frames are waiting, wakes a worker thread with
 // its own connection to copy them. The WAL can only start over from its beginning once every frame
-// is copied, which a thread racing the writer rarely sees; so when the WAL is long, the writer
-// copies the few frames the idle thread has not yet, and its next commit starts the WAL afresh.
+// is copied, which a thread racing the writer rarely sees; so once the WAL is long, the thread is
+// woken after every commit until only a commit or two is left uncopied, which the writer then
+// copies itself, and its next commit starts the WAL afresh.
 // SQLite's automatic checkpoint stays on, further out, as the backstop should the thread be slow
 // or gone. Durability is unchanged: commits and their syncs are the writer's as before.
 import { Worker } from 'node:worker_threads';
@@ -71,10 +72,13 @@ export class SqliteCheckpointer {
     try {
       const { wakeFrames, restartFrames } = this.#limits;
       const [, frames, copied] = this.#walState.get() as [number, number, number];
-      if (frames - copied < wakeFrames && frames < restartFrames) return;
+      const waiting = frames - copied;
+      const long = frames >= restartFrames;
+      if (waiting < wakeFrames && !long) return;
       if ((this.#worker ?? this.#start()) === undefined) return;
       if (Atomics.compareExchange(this.#flags, STATE, 0, 1) !== 0) return;
-      if (frames < restartFrames) {
+      // A long WAL: the thread copies until only a commit or two is left, then the writer.
+      if (!long || waiting > wakeFrames / 4) {
         Atomics.add(this.#flags, SIGNAL, 1);
         Atomics.notify(this.#flags, SIGNAL);
         return;
