@@ -17,6 +17,7 @@ import {
   batchIds,
   batchStreams,
   type ExistingEvent,
+  type PlannedRow,
   planAppend,
 } from './plan.ts';
 import type {
@@ -185,6 +186,8 @@ export class PostgresEventStore implements EventStore {
   readonly #table: string;
   readonly #channel: string;
   readonly #pool: pg.Pool;
+  /** Appends only: pipelined connections, see #appendOnce. */
+  readonly #appendPool: pg.Pool;
   readonly #logger: Logger;
   readonly #upcasters: Upcasters;
   readonly #pollIntervalMs: number;
@@ -207,16 +210,22 @@ export class PostgresEventStore implements EventStore {
     this.#upcasters = options.upcasters ?? defaultUpcasters;
     this.#pollIntervalMs = options.pollIntervalMs ?? 1_000;
     this.#beforeCommit = options.beforeCommit;
-    this.#pool = new pg.Pool({
-      connectionString: options.url,
-      max: options.poolSize ?? 10,
-      connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
-      types,
-    });
-    // An idle connection that dies (server restart) must not crash the process; the next query reconnects.
-    this.#pool.on('error', (error) =>
-      this.#logger.warn({ err: error.message }, 'event store connection lost'),
-    );
+    const pool = (pipeline: boolean) => {
+      const created = new pg.Pool({
+        connectionString: options.url,
+        max: options.poolSize ?? 10,
+        connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+        types,
+        pipeline,
+      });
+      // An idle connection that dies (server restart) must not crash the process; the next query reconnects.
+      created.on('error', (error) =>
+        this.#logger.warn({ err: error.message }, 'event store connection lost'),
+      );
+      return created;
+    };
+    this.#pool = pool(false);
+    this.#appendPool = pool(true);
   }
 
   /** Creates or upgrades the schema; concurrent openers serialize on an advisory lock. */
@@ -276,31 +285,43 @@ export class PostgresEventStore implements EventStore {
   }
 
   /**
-   * Two round trips per append: (BEGIN, stream locks, lookup) and (INSERT, NOTIFY, COMMIT). Ids,
-   * stream names and types are validated, so they go into the SQL text as literals, and the rows
-   * travel as one dollar-quoted JSON document built from the already serialized payloads.
+   * Two round trips on a pipelined connection: BEGIN with the stream locks and the lookup go out
+   * together, then the insert with NOTIFY and COMMIT. The server runs them in order, each statement
+   * with a snapshot of its own, so the lookup sees every commit made before the locks were granted;
+   * a COMMIT that follows a failed insert only ends the aborted transaction. The lookup and the
+   * insert are prepared statements whose values travel as bind parameters: the server neither lexes
+   * nor plans a statement carrying the whole batch as text, and parses each payload once, as the
+   * json it is stored as.
    */
   async #appendOnce(requests: readonly PreparedRequest[]): Promise<AppendResult[]> {
     const streams = batchStreams(requests);
     const locks = [...new Set(streams.map(lockKey))].sort((a, b) => a - b);
-    const streamList = `'{${streams.map((stream) => `"${stream}"`).join(',')}}'::text[]`;
-    const idList = `'{${batchIds(requests).join(',')}}'::uuid[]`;
     return this.#withClient(async (client) => {
+      const sent: Promise<unknown>[] = [];
+      const send = <R extends unknown[]>(query: pg.QueryConfig | string): Promise<pg.QueryResult<R>> => {
+        const result = client.query<R>(query as pg.QueryConfig);
+        sent.push(result.catch(() => undefined));
+        return result;
+      };
       try {
-        // Writers of one stream queue on its lock, so the versions read here stay true until COMMIT.
-        const [, , lookup] = (await client.query({
-          text: `BEGIN;
-            SELECT pg_advisory_xact_lock(${LOCK_CLASS}, k) FROM unnest('{${locks.join(',')}}'::int[]) AS k;
-            SELECT event_id::text, stream, type, transaction_id::text || ':' || position, stream_version, NULL
-              FROM ${this.#table} WHERE event_id = ANY(${idList})
+        // Writers of one stream queue on its lock, so the versions read next stay true until COMMIT.
+        const locked = send(
+          `BEGIN; SELECT pg_advisory_xact_lock(${LOCK_CLASS}, k) FROM unnest('{${locks.join(',')}}'::int[]) AS k`,
+        );
+        const looked = send<LookupRow>({
+          name: `${this.#schema}.lookup`,
+          text: `SELECT event_id::text, stream, type, transaction_id::text || ':' || position, stream_version, NULL
+              FROM ${this.#table} WHERE event_id = ANY($1::uuid[])
             UNION ALL
             SELECT NULL, s, NULL, NULL, (SELECT max(stream_version) FROM ${this.#table} WHERE stream = s), 'v'
-              FROM unnest(${streamList}) AS s`,
+              FROM unnest($2::text[]) AS s`,
+          values: [batchIds(requests), streams],
           rowMode: 'array',
-        })) as unknown as pg.QueryArrayResult<LookupRow>[];
+        } as pg.QueryConfig);
+        await locked;
         const existing = new Map<string, ExistingEvent>();
         const versions = new Map<string, number>();
-        for (const [id, stream, type, position, version, kind] of lookup!.rows) {
+        for (const [id, stream, type, position, version, kind] of (await looked).rows) {
           if (kind === 'v') versions.set(stream, version ?? -1);
           else
             existing.set(id!, {
@@ -313,48 +334,60 @@ export class PostgresEventStore implements EventStore {
         }
         const plan: AppendPlan = planAppend(requests, existing, versions);
         if (plan.rows.length === 0) {
-          await client.query('COMMIT');
+          await send('COMMIT');
           return appendResults(plan, []);
         }
-        const insert = this.#insertStatement(plan);
-        const finish = `NOTIFY ${this.#channel}; COMMIT`;
-        let inserted: InsertedRow[];
+        const inserted: Promise<pg.QueryResult<InsertedRow>>[] = [];
+        for (let start = 0; start < plan.rows.length; start += MAX_INSERT_ROWS)
+          inserted.push(
+            send<InsertedRow>(this.#insertQuery(plan.rows.slice(start, start + MAX_INSERT_ROWS))),
+          );
         if (this.#beforeCommit) {
-          inserted = (await client.query<InsertedRow>({ text: insert, rowMode: 'array' })).rows;
+          await Promise.all(inserted);
           await this.#beforeCommit();
-          await client.query(finish);
-        } else {
-          const [result] = (await client.query({
-            text: `${insert}; ${finish}`,
-            rowMode: 'array',
-          })) as unknown as pg.QueryArrayResult<InsertedRow>[];
-          inserted = result!.rows;
         }
+        const committed = send(`NOTIFY ${this.#channel}; COMMIT`);
         const byId = new Map<string, string>();
-        for (const [id, position] of inserted) byId.set(id, position);
+        for (const result of await Promise.all(inserted))
+          for (const [id, position] of result.rows) byId.set(id, position);
+        await committed;
         return appendResults(
           plan,
           plan.rows.map((row) => byId.get(row.id)!),
         );
       } catch (error) {
+        // Every pipelined statement has answered before the connection goes back to the pool.
+        await Promise.all(sent);
         await client.query('ROLLBACK').catch(() => undefined);
         throw error;
       }
-    });
+    }, this.#appendPool);
   }
 
-  #insertStatement(plan: AppendPlan): string {
-    const parts: string[] = new Array(plan.rows.length);
-    for (let i = 0; i < plan.rows.length; i++) {
-      const row = plan.rows[i]!;
-      parts[i] =
-        `{"i":"${row.id}","s":"${row.stream}","v":${row.streamVersion},"t":"${row.type}","d":${row.data},"m":${row.metadata}}`;
+  /**
+   * One prepared INSERT per size class (a power of two): the rows, then NULL rows up to the class,
+   * which the statement skips. So a connection keeps a handful of statements whatever the batch.
+   */
+  #insertQuery(rows: readonly PlannedRow[]): pg.QueryConfig {
+    let size = 1;
+    while (size < rows.length) size *= 2;
+    const values: (string | number | null)[] = new Array(size * 6).fill(null);
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      const at = i * 6;
+      values[at] = row.id;
+      values[at + 1] = row.stream;
+      values[at + 2] = row.streamVersion;
+      values[at + 3] = row.type;
+      values[at + 4] = row.data;
+      values[at + 5] = row.metadata;
     }
-    return `INSERT INTO ${this.#table} (event_id, stream, stream_version, type, data, metadata)
-      SELECT i, s, v, t, d, m
-        FROM json_to_recordset(${dollarQuoted(`[${parts.join(',')}]`)}::json)
-          AS x(i uuid, s text, v integer, t text, d json, m json)
-      RETURNING event_id::text, transaction_id::text || ':' || position`;
+    return {
+      name: `${this.#schema}.insert${size}`,
+      text: insertStatement(this.#table, size),
+      values,
+      rowMode: 'array',
+    } as pg.QueryConfig;
   }
 
   async readStream(stream: string, options?: ReadStreamOptions): Promise<StoredEvent[]> {
@@ -449,6 +482,7 @@ export class PostgresEventStore implements EventStore {
     await Promise.all([
       listener?.then((client) => client.end()).catch(() => undefined),
       this.#pool.end().catch(() => undefined),
+      this.#appendPool.end().catch(() => undefined),
     ]);
   }
 
@@ -540,10 +574,10 @@ export class PostgresEventStore implements EventStore {
     });
   }
 
-  async #withClient<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  async #withClient<T>(work: (client: pg.PoolClient) => Promise<T>, pool = this.#pool): Promise<T> {
     let client: pg.PoolClient;
     try {
-      client = await this.#pool.connect();
+      client = await pool.connect();
     } catch (error) {
       if (this.#closing.signal.aborted) throw new StoreClosedError(this.description);
       throw this.#unavailable(error);
@@ -573,11 +607,19 @@ export class PostgresEventStore implements EventStore {
   }
 }
 
-/** A dollar-quoted literal needs no escaping; only its tag must not occur in the text. */
-function dollarQuoted(text: string): string {
-  let tag = '$ev$';
-  for (let n = 0; text.includes(tag); n++) tag = `$ev${n}$`;
-  return `${tag}${text}${tag}`;
+/** Rows per INSERT: 1,536 bind parameters, far below the protocol's 65,535. */
+const MAX_INSERT_ROWS = 256;
+
+function insertStatement(table: string, size: number): string {
+  const rows: string[] = new Array(size);
+  for (let i = 0; i < size; i++) {
+    const p = i * 6;
+    rows[i] =
+      `($${p + 1}::uuid, $${p + 2}::text, $${p + 3}::integer, $${p + 4}::text, $${p + 5}::json, $${p + 6}::json)`;
+  }
+  return `INSERT INTO ${table} (event_id, stream, stream_version, type, data, metadata)
+    SELECT i, s, v, t, d, m FROM (VALUES ${rows.join(', ')}) AS x(i, s, v, t, d, m) WHERE i IS NOT NULL
+    RETURNING event_id::text, transaction_id::text || ':' || position`;
 }
 
 /** 32-bit FNV-1a of the stream name: the second key of the stream's advisory lock. */

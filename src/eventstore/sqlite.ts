@@ -7,15 +7,7 @@ import { upcasters as defaultUpcasters, type Upcasters } from '../events/upcaste
 import { type Logger, silentLogger } from '../log/logger.ts';
 import { decodeRow, type StoredRow } from './decode.ts';
 import { StoreClosedError, StoreUnavailableError } from './errors.ts';
-import {
-  type AppendPlan,
-  appendOne,
-  appendResults,
-  batchIds,
-  batchStreams,
-  type ExistingEvent,
-  planAppend,
-} from './plan.ts';
+import { type AppendPlan, appendOne, appendResults, type ExistingEvent, planAppend } from './plan.ts';
 import type {
   AppendRequest,
   AppendResult,
@@ -26,6 +18,7 @@ import type {
   WaitOptions,
 } from './port.ts';
 import { allRead, prefixSuccessor, sequencePosition, streamRead } from './read-options.ts';
+import { SqliteCheckpointer } from './sqlite-checkpointer.ts';
 import { type PreparedRequest, prepareAppend } from './validate.ts';
 import { AppendSignal, untilClosed, waitUntilNew } from './wait.ts';
 
@@ -56,7 +49,38 @@ const MIGRATIONS: readonly string[] = [
      recorded_at TEXT NOT NULL,
      UNIQUE (stream, stream_version)
    ) STRICT`,
+  // Idempotency is per stream. A global unique index on the ids (random hashes) made every append
+  // rewrite one index page per event on top of the stream index's page per stream, doubling what
+  // each commit writes. A stream's first events are found through the stream index; only events
+  // from version 16 on (long streams: the account, busy chats) are indexed by id.
+  `CREATE TABLE events_v2 (
+     global_position INTEGER PRIMARY KEY,
+     event_id TEXT NOT NULL,
+     stream TEXT NOT NULL,
+     stream_version INTEGER NOT NULL,
+     type TEXT NOT NULL,
+     data TEXT NOT NULL,
+     metadata TEXT NOT NULL,
+     recorded_at TEXT NOT NULL,
+     UNIQUE (stream, stream_version)
+   ) STRICT;
+   INSERT INTO events_v2 (global_position, event_id, stream, stream_version, type, data, metadata, recorded_at)
+     SELECT global_position, event_id, stream, stream_version, type, data, metadata, recorded_at
+       FROM events ORDER BY global_position;
+   DROP TABLE events;
+   ALTER TABLE events_v2 RENAME TO events;
+   CREATE UNIQUE INDEX events_late_ids ON events (stream, event_id) WHERE stream_version >= 16;`,
 ];
+
+/**
+ * The first version that events_late_ids holds (its WHERE clause in the migration above); ids of
+ * earlier versions are looked up through the stream index. Changing it needs a new migration.
+ */
+export const LATE_VERSION = 16;
+
+/** For the contract's noGlobalIdIndex notice. */
+export const SQLITE_ID_SCOPE =
+  'event ids are unique per stream, so an id stored in one stream and appended to another is written again; ids from events/ids.ts hash the stream name, so only a broken id scheme can do that';
 
 const COLUMNS = 'global_position, event_id, stream, stream_version, type, data, metadata, recorded_at';
 type Row = [number, string, string, number, string, string, string, string];
@@ -88,14 +112,16 @@ export class SqliteEventStore implements EventStore {
   readonly #closing = new AbortController();
   readonly #statements: {
     insert: Database.Statement;
-    findIds: Database.Statement;
-    streamVersions: Database.Statement;
+    earlyEvents: Database.Statement;
+    streamHead: Database.Statement;
+    lateEvents: Database.Statement;
     head: Database.Statement;
     rangeSize: Database.Statement;
     forwards: Database.Statement;
     backwards: Database.Statement;
   };
   readonly #readAllStatements = new Map<string, Database.Statement>();
+  readonly #checkpointer: SqliteCheckpointer;
   readonly #appendTransaction: (requests: readonly PreparedRequest[]) => AppendResult[];
 
   constructor(options: SqliteEventStoreOptions) {
@@ -114,27 +140,18 @@ export class SqliteEventStore implements EventStore {
       this.#db.pragma('journal_mode = WAL');
       // NORMAL in WAL mode never corrupts; a power cut may lose the last commits, a crash loses none.
       this.#db.pragma('synchronous = NORMAL');
-      // Every commit dirties index pages at random (ids are hashes); checkpointing every ~40 MB
-      // instead of 4 MB writes each hot page back once per many commits and halves append time.
-      this.#db.pragma('wal_autocheckpoint = 10000');
       this.#db.pragma('journal_size_limit = 67108864');
       const version = migrate(this.#db, options.path);
+      this.#checkpointer = new SqliteCheckpointer(this.#db, options.path, logger);
       logger.debug({ path: options.path, schemaVersion: version }, 'event store opened');
       const db = this.#db;
       this.#statements = {
         insert: db.prepare(
           'INSERT INTO events (event_id, stream, stream_version, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
         ),
-        findIds: db
-          .prepare(
-            'SELECT event_id, stream, type, stream_version, global_position FROM events WHERE event_id IN (SELECT value FROM json_each(?))',
-          )
-          .raw(),
-        streamVersions: db
-          .prepare(
-            'SELECT s.value, (SELECT max(stream_version) FROM events WHERE stream = s.value) FROM json_each(?) AS s',
-          )
-          .raw(),
+        earlyEvents: db.prepare(EARLY_EVENTS).raw(),
+        streamHead: db.prepare('SELECT max(stream_version) FROM events WHERE stream = ?').pluck(),
+        lateEvents: db.prepare(LATE_EVENTS).raw(),
         head: db.prepare('SELECT max(global_position) FROM events').pluck(),
         rangeSize: db
           .prepare('SELECT count(*) FROM (SELECT 1 FROM events WHERE stream >= ? AND stream < ? LIMIT ?)')
@@ -173,28 +190,17 @@ export class SqliteEventStore implements EventStore {
     const prepared = prepareAppend(requests, this.#upcasters);
     if (prepared.length === 0) return [];
     const results = this.#guard(() => this.#appendTransaction(prepared));
-    if (results.some((r) => r.events.some((e) => !e.duplicate))) this.#appended.notify();
+    if (results.some((r) => r.events.some((e) => !e.duplicate))) {
+      this.#appended.notify();
+      this.#checkpointer.committed();
+    }
     return results;
   }
 
   /** Runs inside BEGIN IMMEDIATE: no other writer can move a stream between lookup and insert. */
   #appendLocked(requests: readonly PreparedRequest[]): AppendResult[] {
-    const { findIds, streamVersions, insert } = this.#statements;
-    const existing = new Map<string, ExistingEvent>();
-    for (const [id, stream, type, version, position] of findIds.all(JSON.stringify(batchIds(requests))) as [
-      string,
-      string,
-      string,
-      number,
-      number,
-    ][])
-      existing.set(id, { id, stream, type, streamVersion: version, globalPosition: String(position) });
-    const versions = new Map<string, number>();
-    for (const [stream, version] of streamVersions.all(JSON.stringify(batchStreams(requests))) as [
-      string,
-      number | null,
-    ][])
-      versions.set(stream, version ?? -1);
+    const { insert } = this.#statements;
+    const { existing, versions } = this.#lookUp(requests);
     const plan: AppendPlan = planAppend(requests, existing, versions);
     const recordedAt = new Date().toISOString();
     const positions: GlobalPosition[] = new Array(plan.rows.length);
@@ -212,6 +218,42 @@ export class SqliteEventStore implements EventStore {
       positions[i] = String(info.lastInsertRowid);
     }
     return appendResults(plan, positions);
+  }
+
+  /**
+   * What the plan needs to know of the stored streams: their versions and the events that already
+   * have one of the batch's ids in the stream that the batch appends them to. One pass over the
+   * stream index reads every stream's first events, which also tells its version unless it is a
+   * long stream; long streams get two more index lookups each.
+   */
+  #lookUp(requests: readonly PreparedRequest[]): {
+    existing: Map<string, ExistingEvent>;
+    versions: Map<string, number>;
+  } {
+    const { earlyEvents, streamHead, lateEvents } = this.#statements;
+    // An id appended to two streams in one batch is a conflict the plan reports; the first decides.
+    const targets = new Map<string, string>();
+    const versions = new Map<string, number>();
+    for (const request of requests) {
+      versions.set(request.stream, -1);
+      for (const event of request.events) if (!targets.has(event.id)) targets.set(event.id, request.stream);
+    }
+    const existing = new Map<string, ExistingEvent>();
+    const rows = earlyEvents.all(JSON.stringify([...versions.keys()])) as EarlyRow[];
+    for (const [stream, version, id, type, position] of rows) {
+      if (version > versions.get(stream)!) versions.set(stream, version);
+      if (targets.get(id) === stream)
+        existing.set(id, { id, stream, type, streamVersion: version, globalPosition: String(position) });
+    }
+    for (const [stream, version] of versions) {
+      if (version < LATE_VERSION - 1) continue;
+      versions.set(stream, streamHead.get(stream) as number);
+      const ids: string[] = [];
+      for (const [id, target] of targets) if (target === stream) ids.push(id);
+      for (const [id, type, late, position] of lateEvents.all(stream, JSON.stringify(ids)) as LateRow[])
+        existing.set(id, { id, stream, type, streamVersion: late, globalPosition: String(position) });
+    }
+    return { existing, versions };
   }
 
   async readStream(stream: string, options?: ReadStreamOptions): Promise<StoredEvent[]> {
@@ -278,6 +320,9 @@ export class SqliteEventStore implements EventStore {
   async close(): Promise<void> {
     if (this.#closing.signal.aborted) return;
     this.#closing.abort();
+    // The thread's connection goes first, so that closing the writer's, the last one, checkpoints
+    // what is left and removes the WAL.
+    await this.#checkpointer.close();
     this.#db.close();
   }
 
@@ -316,6 +361,21 @@ export class SqliteEventStore implements EventStore {
     if (this.#closing.signal.aborted) throw new StoreClosedError(this.description);
   }
 }
+
+/** Every stored event below LATE_VERSION of the streams in a JSON array, by the stream index. */
+export const EARLY_EVENTS = `
+  SELECT e.stream, e.stream_version, e.event_id, e.type, e.global_position
+    FROM json_each(?) AS s JOIN events AS e ON e.stream = s.value AND e.stream_version < ${LATE_VERSION}`;
+type EarlyRow = [string, number, string, string, number];
+
+/**
+ * The stored events of one stream, from LATE_VERSION on, with an id in a JSON array. Named index:
+ * the planner would otherwise walk the stream's whole range of the stream index.
+ */
+export const LATE_EVENTS = `
+  SELECT event_id, type, stream_version, global_position FROM events INDEXED BY events_late_ids
+   WHERE stream = ? AND stream_version >= ${LATE_VERSION} AND event_id IN (SELECT value FROM json_each(?))`;
+type LateRow = [string, string, number, number];
 
 /**
  * The readAll statement for these filters; `key` names its shape, so statements can be reused.

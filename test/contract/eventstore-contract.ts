@@ -418,6 +418,32 @@ export function eventStoreContract(
         expect(await everything()).toHaveLength(before);
       });
 
+      test('retries are recognised anywhere in a long stream', async () => {
+        const stream = chatStream(35);
+        const written = events(40, 'ChatObserved');
+        for (let i = 0; i < written.length; i += 8)
+          await store.append(stream, written.slice(i, i + 8), {
+            expectedVersion: i === 0 ? 'no-stream' : i - 1,
+          });
+        const head = await store.headPosition();
+        const fresh = event('ChatObserved');
+        const retry = await store.append(stream, [written[2]!, written[33]!, fresh, written[17]!]);
+        expect(retry.events.map((e) => [e.id, e.streamVersion, e.duplicate])).toEqual([
+          [written[2]!.id, 2, true],
+          [written[33]!.id, 33, true],
+          [fresh.id, 40, false],
+          [written[17]!.id, 17, true],
+        ]);
+        expect(retry.currentVersion).toBe(40);
+        const again = await store.append(stream, written.slice(10, 30), { expectedVersion: 'no-stream' });
+        expect(again.events.map((e) => e.streamVersion)).toEqual(
+          Array.from({ length: 20 }, (_, i) => 10 + i),
+        );
+        expect(again.events.every((e) => e.duplicate)).toBe(true);
+        expect(await store.readAll({ after: head })).toHaveLength(1);
+        expect(await everything()).toHaveLength(41);
+      });
+
       test('an id reused for another type in the same stream is a conflict', async () => {
         const id = randomUUID();
         await store.append(messageStream(34), [event('MessagePinned', id)]);

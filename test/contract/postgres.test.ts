@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import pg from 'pg';
 import type { StoredEvent } from '../../src/events/envelope.ts';
 import { peer, streams } from '../../src/events/peers.ts';
-import { StoreUnavailableError } from '../../src/eventstore/errors.ts';
+import { EventIdConflictError, StoreUnavailableError } from '../../src/eventstore/errors.ts';
 import {
   openPostgresEventStore,
   type PostgresEventStore,
@@ -196,6 +196,87 @@ describePostgres('postgres event store', () => {
       } finally {
         await writer.close();
         await reader.close();
+        await dropSchema(schema);
+      }
+    });
+  });
+
+  describe('pipelined appends', () => {
+    test('concurrent writers without pauses: a polling reader sees every event exactly once, in order', async () => {
+      const schema = nextSchema();
+      const writer = await open({ schema, poolSize: 6 });
+      const reader = await open({ schema });
+      try {
+        const seen: StoredEvent[] = [];
+        let after: string | undefined;
+        let reading = true;
+        const polling = (async () => {
+          while (reading) {
+            const page = await reader.readAll({ after, limit: 25 });
+            seen.push(...page);
+            if (page.length > 0) after = page.at(-1)!.globalPosition;
+            else await reader.waitForEvents(after, { timeoutMs: 20 });
+          }
+        })();
+        // Every batch shares a stream with the others, so writers queue on its lock mid-pipeline.
+        const total = 6 * 10 * 3;
+        await Promise.all(
+          Array.from({ length: 6 }, async (_, w) => {
+            for (let round = 0; round < 10; round++)
+              await writer.appendBatch([
+                { stream: messageStream(300 + w), events: pinned(1) },
+                { stream: messageStream(400), events: pinned(2) },
+              ]);
+          }),
+        );
+        await waitFor(() => seen.length >= total, 'the reader to catch up');
+        reading = false;
+        await polling;
+        expect(new Set(seen.map((e) => e.id)).size).toBe(total);
+        expect(ascending(seen)).toBe(true);
+        const shared = await reader.readStream(messageStream(400));
+        expect(shared.map((e) => e.streamVersion)).toEqual(Array.from({ length: 120 }, (_, i) => i));
+      } finally {
+        await writer.close();
+        await reader.close();
+        await dropSchema(schema);
+      }
+    });
+
+    test('an insert refused by the server rolls back cleanly; the retry reports the conflict', async () => {
+      const schema = nextSchema();
+      const inserted = deferred();
+      const release = deferred();
+      const slow = await open({
+        schema,
+        beforeCommit: async () => {
+          inserted.resolve();
+          await release.promise;
+        },
+      });
+      const fast = await open({ schema, poolSize: 1 });
+      try {
+        const shared = sampleEvent('MessagePinned');
+        const first = slow.append(messageStream(1), [shared]);
+        await inserted.promise;
+        // Its lookup cannot see the open transaction's row; its insert waits on the id's index
+        // entry and fails once that transaction commits. The retry finds the committed event.
+        const second = fast.append(messageStream(2), [sampleEvent('MessagePinned'), shared]).catch((e) => e);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        release.resolve();
+        await first;
+        const error = await second;
+        expect(error).toBeInstanceOf(EventIdConflictError);
+        expect(error).toMatchObject({ eventId: shared.id });
+        expect(await fast.readStream(messageStream(2))).toEqual([]);
+        // The one pipelined connection is usable again: nothing of the failed attempt is left open.
+        const next = await fast.append(messageStream(2), pinned(1), { expectedVersion: 'no-stream' });
+        expect(next.currentVersion).toBe(0);
+        expect((await fast.readAll()).map((e) => e.stream)).toEqual([messageStream(1), messageStream(2)]);
+      } finally {
+        release.resolve();
+        await slow.close();
+        await fast.close();
         await dropSchema(schema);
       }
     });

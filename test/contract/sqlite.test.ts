@@ -8,9 +8,17 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from '@jest/globals';
 import Database from 'better-sqlite3';
+import type { NewEvent } from '../../src/events/envelope.ts';
 import { peer, streams } from '../../src/events/peers.ts';
-import { StoreUnavailableError } from '../../src/eventstore/errors.ts';
-import { openSqliteEventStore, readAllQuery } from '../../src/eventstore/sqlite.ts';
+import { EventIdConflictError, StoreUnavailableError } from '../../src/eventstore/errors.ts';
+import {
+  EARLY_EVENTS,
+  LATE_EVENTS,
+  LATE_VERSION,
+  openSqliteEventStore,
+  readAllQuery,
+  SQLITE_ID_SCOPE,
+} from '../../src/eventstore/sqlite.ts';
 import { sampleEvent } from '../support/sample-events.ts';
 import { eventStoreContract } from './eventstore-contract.ts';
 
@@ -34,6 +42,7 @@ eventStoreContract('sqlite', async (options) => {
       db.prepare(`UPDATE events SET data = '{"truncated":' WHERE event_id = ?`).run(eventId);
       db.close();
     },
+    noGlobalIdIndex: SQLITE_ID_SCOPE,
   };
 });
 
@@ -52,7 +61,7 @@ describe('sqlite event store on disk', () => {
       expect(appended.currentVersion).toBe(1);
       await again.close();
       const db = new Database(path, { readonly: true });
-      expect(db.pragma('user_version', { simple: true })).toBe(1);
+      expect(db.pragma('user_version', { simple: true })).toBe(2);
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
       db.close();
     } finally {
@@ -120,6 +129,130 @@ describe('sqlite event store on disk', () => {
       );
       expect(plan('message-1.u5.')).not.toMatch(/SCAN events/);
       db.close();
+    } finally {
+      remove();
+    }
+  });
+
+  test('the lookups of an append search the stream index and the late id index', () => {
+    const { dir, remove } = tempDir();
+    try {
+      const path = join(dir, 'events.sqlite');
+      openSqliteEventStore({ path }).close();
+      const db = new Database(path, { readonly: true });
+      const plan = (sql: string, ...params: string[]) =>
+        (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[])
+          .map((row) => row.detail)
+          .join('; ');
+      expect(plan(EARLY_EVENTS, '[]')).toMatch(
+        /SEARCH e USING INDEX \S+ \(stream=\? AND stream_version<\?\)/,
+      );
+      expect(plan(LATE_EVENTS, stream, '[]')).toMatch(
+        /SEARCH events USING INDEX events_late_ids \(stream=\? AND event_id=\?\)/,
+      );
+      expect(plan(EARLY_EVENTS, '[]')).not.toMatch(/SCAN e\b/);
+      db.close();
+    } finally {
+      remove();
+    }
+  });
+
+  test('an id stored in another stream is written again: ids are unique per stream', async () => {
+    const { dir, remove } = tempDir();
+    const store = openSqliteEventStore({ path: join(dir, 'events.sqlite') });
+    try {
+      const short = sampleEvent('ChatObserved');
+      const original = await store.append('chat-1.u7', [short]);
+      const copy = await store.append('chat-1.u8', [short]);
+      expect(copy.events[0]).toMatchObject({ streamVersion: 0, duplicate: false });
+      // Each copy is a retry in its own stream, also in a batch that names the other stream.
+      const retry = await store.appendBatch([
+        { stream: 'chat-1.u8', events: [sampleEvent('ChatObserved')] },
+        { stream: 'chat-1.u7', events: [short] },
+      ]);
+      expect(retry[1]!.events[0]).toEqual({ ...original.events[0]!, duplicate: true });
+      const back = await store.appendBatch([
+        { stream: 'chat-1.u7', events: [sampleEvent('ChatObserved')] },
+        { stream: 'chat-1.u8', events: [short] },
+      ]);
+      expect(back[1]!.events[0]).toEqual({ ...copy.events[0]!, duplicate: true });
+
+      const long = Array.from({ length: LATE_VERSION + 1 }, () => sampleEvent('ChatObserved'));
+      await store.append('chat-1.u10', long);
+      const late = long[LATE_VERSION]!;
+      expect((await store.append('chat-1.u11', [late])).events[0]!.duplicate).toBe(false);
+      const sameStream = await store
+        .append('chat-1.u10', [{ ...late, type: 'ChatMigrated' } as NewEvent])
+        .catch((e: unknown) => e);
+      expect(sameStream).toBeInstanceOf(EventIdConflictError);
+      expect(await store.readStream('chat-1.u10')).toHaveLength(LATE_VERSION + 1);
+    } finally {
+      await store.close();
+      remove();
+    }
+  });
+
+  test('a file of schema version 1 is migrated: events, positions and retries kept', async () => {
+    const { dir, remove } = tempDir();
+    try {
+      const path = join(dir, 'events.sqlite');
+      const db = new Database(path);
+      db.pragma('journal_mode = WAL');
+      db.exec(`CREATE TABLE events (
+         global_position INTEGER PRIMARY KEY,
+         event_id TEXT NOT NULL UNIQUE,
+         stream TEXT NOT NULL,
+         stream_version INTEGER NOT NULL,
+         type TEXT NOT NULL,
+         data TEXT NOT NULL,
+         metadata TEXT NOT NULL,
+         recorded_at TEXT NOT NULL,
+         UNIQUE (stream, stream_version)
+       ) STRICT`);
+      db.pragma('user_version = 1');
+      db.pragma(`application_id = ${0x54414556}`);
+      const written = Array.from({ length: 20 }, () => sampleEvent('MessagePinned'));
+      const insert = db.prepare(
+        'INSERT INTO events (global_position, event_id, stream, stream_version, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      );
+      written.forEach((event, i) => {
+        insert.run(
+          10 + i * 3,
+          event.id,
+          stream,
+          i,
+          event.type,
+          JSON.stringify(event.data),
+          JSON.stringify({ schemaVersion: 1, ...event.metadata }),
+          '2024-03-01T08:00:00.000Z',
+        );
+      });
+      db.close();
+
+      const store = openSqliteEventStore({ path });
+      try {
+        const read = await store.readStream(stream);
+        expect(read.map((e) => [e.id, e.streamVersion, e.globalPosition])).toEqual(
+          written.map((e, i) => [e.id, i, String(10 + i * 3)]),
+        );
+        const retry = await store.append(stream, [written[1]!, written[18]!, sampleEvent('MessageUnpinned')]);
+        expect(retry.events.map((e) => [e.streamVersion, e.globalPosition, e.duplicate])).toEqual([
+          [1, '13', true],
+          [18, '64', true],
+          [20, '68', false],
+        ]);
+      } finally {
+        await store.close();
+      }
+      const check = new Database(path, { readonly: true });
+      expect(check.pragma('user_version', { simple: true })).toBe(2);
+      const indexes = check
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'events'")
+        .pluck()
+        .all();
+      expect(indexes).toContain('events_late_ids');
+      expect(indexes).toHaveLength(2);
+      check.close();
     } finally {
       remove();
     }

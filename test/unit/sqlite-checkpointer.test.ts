@@ -1,0 +1,114 @@
+// The SQLite checkpointer: a thread copies the WAL back while the writer keeps committing, the
+// writer starts a long WAL afresh, and closing stops the thread. Small limits keep it quick.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, test } from '@jest/globals';
+import Database from 'better-sqlite3';
+import { SqliteCheckpointer } from '../../src/eventstore/sqlite-checkpointer.ts';
+import { silentLogger } from '../../src/log/logger.ts';
+
+let dir: string;
+let db: Database.Database;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'ta-checkpoint-'));
+  db = new Database(join(dir, 'events.sqlite'));
+  db.pragma('journal_mode = WAL');
+  db.exec('CREATE TABLE pages (n INTEGER PRIMARY KEY, filler TEXT NOT NULL)');
+});
+afterEach(() => {
+  if (db.open) db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** One commit that dirties about `pages` pages of 4 KB. */
+const commit = (pages: number) =>
+  db.transaction(() => {
+    const insert = db.prepare('INSERT INTO pages (filler) VALUES (?)');
+    for (let i = 0; i < pages; i++) insert.run('x'.repeat(3900));
+  })();
+
+/** [frames in the WAL, frames copied back] */
+const wal = () => {
+  const [state] = db.pragma('wal_checkpoint(NOOP)') as { log: number; checkpointed: number }[];
+  return [state!.log, state!.checkpointed] as const;
+};
+
+async function until(condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting for the checkpoint thread');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+test('the thread copies the WAL back once enough frames wait, not before', async () => {
+  const checkpointer = new SqliteCheckpointer(db, join(dir, 'events.sqlite'), silentLogger, {
+    wakeFrames: 50,
+    restartFrames: 1_000,
+  });
+  try {
+    commit(20);
+    checkpointer.committed();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(wal()[1]).toBe(0);
+    commit(40);
+    checkpointer.committed();
+    const [frames] = wal();
+    await until(() => wal()[1] === frames);
+    // The writer's own automatic checkpoint is far out, so this copy was the thread's.
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(4_000);
+  } finally {
+    await checkpointer.close();
+  }
+});
+
+test('a long WAL is copied by the writer and starts afresh; rows survive', async () => {
+  // The thread is never woken here, so only the writer can let the WAL start over.
+  const checkpointer = new SqliteCheckpointer(db, join(dir, 'events.sqlite'), silentLogger, {
+    wakeFrames: 100_000,
+    restartFrames: 300,
+  });
+  try {
+    let previous = 0;
+    let restarts = 0;
+    let longest = 0;
+    for (let round = 0; round < 40; round++) {
+      commit(30);
+      const [frames] = wal();
+      if (frames < previous) restarts++;
+      previous = frames;
+      longest = Math.max(longest, frames);
+      checkpointer.committed();
+    }
+    // 1,200 pages went through a WAL that started afresh after about 300; SQLite's own
+    // automatic checkpoint (at 1,200) never came into play.
+    expect(restarts).toBeGreaterThanOrEqual(3);
+    expect(longest).toBeLessThan(300 + 40);
+    expect(db.prepare('SELECT count(*) FROM pages').pluck().get()).toBe(1_200);
+  } finally {
+    await checkpointer.close();
+  }
+  db.close();
+  const again = new Database(join(dir, 'events.sqlite'), { readonly: true });
+  expect(again.prepare('SELECT count(*) FROM pages').pluck().get()).toBe(1_200);
+  again.close();
+});
+
+test('close waits for the thread; a closed checkpointer wakes nothing', async () => {
+  const checkpointer = new SqliteCheckpointer(db, join(dir, 'events.sqlite'), silentLogger, {
+    wakeFrames: 10,
+    restartFrames: 1_000,
+  });
+  commit(20);
+  checkpointer.committed();
+  await until(() => wal()[1] === wal()[0]);
+  await checkpointer.close();
+  await checkpointer.close();
+  commit(20);
+  checkpointer.committed();
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const [frames, copied] = wal();
+  expect(copied).toBeLessThan(frames);
+});
