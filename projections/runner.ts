@@ -198,11 +198,13 @@ export class ProjectionRunner {
       while (current) {
         const { read, prepared } = current;
         const committing = this.#commit(current, checkpoint);
-        // Read ahead only after a full batch: a short one means the log is drained for now.
-        const nextRead =
-          read.events.length === this.#batchSize && !prepared.halted
-            ? this.#readBatch(read.events.at(-1)!.globalPosition, tokenizer)
-            : undefined;
+        // Read on only after a full batch: a short one means the log is drained for now.
+        const more = read.events.length === this.#batchSize && !prepared.halted;
+        const after = read.events.at(-1)!.globalPosition;
+        // Reading before the commit pays when something overlaps it (the tokenizer, a database
+        // server); otherwise it would only keep two batches in memory at once.
+        const ahead = more && (this.#copy.writesSearch || this.#copy.commitsElsewhere);
+        const nextRead = ahead ? this.#readBatch(after, tokenizer) : undefined;
         const project = (next: ReadBatch) =>
           next.events.length > 0 ? this.#project(next, prepared.after) : undefined;
         const nextStep = this.#copy.commitsElsewhere ? nextRead?.then(project) : undefined;
@@ -218,11 +220,11 @@ export class ProjectionRunner {
         onProgress?.(this.status());
         // SQLite work is synchronous: give timers and I/O (the viewer in the same process) a turn.
         await setImmediate();
-        if (!nextRead || signal?.aborted) {
+        if (!more || signal?.aborted) {
           nextStep?.catch(() => {});
           break;
         }
-        current = await (nextStep ?? nextRead.then(project));
+        current = await (nextStep ?? (nextRead ?? this.#readBatch(after, tokenizer)).then(project));
       }
     } finally {
       await tokenizer.close();
