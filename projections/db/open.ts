@@ -244,6 +244,9 @@ async function sqliteCopy(
     },
     finishBulk: async () => {
       if (!deferred) return;
+      // Unsynced, a bulk copy's checkpoints are cheap; the thread's memory is better spent on
+      // tokenizing the search documents now.
+      await checkpointer?.release();
       for (const index of deferred) db.exec(index.sql);
       for (const ddl of sqliteSearchDdl()) db.exec(ddl);
       search.enabled = true;
