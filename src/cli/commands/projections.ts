@@ -15,6 +15,10 @@ const batchSize: OptionSpec = {
   valueName: 'n',
   description: 'Events per transaction (default 2000)',
 };
+const rebuildBatchSize: OptionSpec = {
+  ...batchSize,
+  description: 'Events per transaction (default 500: a rebuild commits cheaply and keeps less in memory)',
+};
 
 const run: Command = {
   name: 'run',
@@ -56,7 +60,7 @@ const rebuild: Command = {
   options: {
     'no-switch': { type: 'boolean', description: 'Build only; switch later with `projections switch`' },
     'skip-event': skipEvent,
-    'batch-size': batchSize,
+    'batch-size': rebuildBatchSize,
   },
   examples: ['telegram-archive projections rebuild', 'telegram-archive projections rebuild --no-switch'],
   run: async (context) => (await import('../projections/run.ts')).runRebuild(context),
