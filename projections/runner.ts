@@ -19,8 +19,7 @@ import type { ReadModelCopy } from './db/open.ts';
 import { readCheckpoints } from './db/operations.ts';
 import type { LoadedRows } from './model.ts';
 import type { ProjectionNotifier } from './notifications.ts';
-import type { DocumentText } from './search/document.ts';
-import { SearchTokenizer, searchTextsOf } from './search/tokenizer.ts';
+import { type PreparedTexts, SearchTokenizer, searchTextsOf } from './search/tokenizer.ts';
 
 export interface RunnerOptions {
   readonly store: EventStore;
@@ -38,8 +37,8 @@ export interface RunnerOptions {
 
 interface ReadBatch {
   readonly events: StoredEvent[];
-  /** Resolves once the batch's search texts are tokenized; absent when the copy writes no search. */
-  readonly searchText: Promise<DocumentText> | undefined;
+  /** The batch's search texts, being tokenized on a worker; absent when the copy writes no search. */
+  readonly searchText: PreparedTexts | undefined;
 }
 
 interface ProjectedStep {
@@ -137,7 +136,10 @@ export class ProjectionRunner {
   }
 
   async #commit(step: ProjectedStep, checkpoint: CheckpointState): Promise<number> {
-    const searchText = await step.read.searchText;
+    // Usually answered long before: it was asked when the batch was read, a commit earlier. If it is
+    // still working, waiting costs less than tokenizing everything a second time here.
+    await step.read.searchText?.answered;
+    const searchText = step.read.searchText?.toText;
     return this.#record(
       await commitBatch(this.#copy, step.prepared, checkpoint.position, {
         now: this.#now(),

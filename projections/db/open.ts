@@ -170,8 +170,9 @@ async function buildSearch(copy: ReadModelCopy): Promise<void> {
     while (next.writes.length > 0) {
       const { writes, searchText } = next;
       next = await page(writes.at(-1)!.message);
-      const toText = await searchText;
-      await copy.transaction((ops) => ops.writeSearch(writes, toText));
+      // Waits for the worker: the next page is read meanwhile, and nothing else would be.
+      await searchText.answered;
+      await copy.transaction((ops) => ops.writeSearch(writes, searchText.toText));
     }
   } finally {
     await tokenizer.close();
