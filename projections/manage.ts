@@ -124,6 +124,7 @@ export interface RebuildOptions {
   readonly store: EventStore;
   readonly logger?: Logger;
   readonly signal?: AbortSignal;
+  /** Events per transaction; default REBUILD_BATCH_SIZE. */
   readonly batchSize?: number;
   /** Operator skips; skips recorded in the active copy are carried over as well. */
   readonly skip?: ReadonlySet<string>;
@@ -133,6 +134,13 @@ export interface RebuildOptions {
   /** Receives the status after each batch; without it, progress is logged every 5 s. */
   readonly onProgress?: (status: RunnerStatus) => void;
 }
+
+/**
+ * A rebuild's transactions are smaller than a running projector's: without secondary indexes and
+ * unsynced, one costs little to commit, while the rows a batch holds until its commit are what a
+ * rebuild's memory grows with.
+ */
+export const REBUILD_BATCH_SIZE = 500;
 
 export interface RebuildResult {
   readonly copy: string;
@@ -175,7 +183,7 @@ export async function rebuildReadModel(options: RebuildOptions): Promise<Rebuild
         store: options.store,
         copy,
         logger: log,
-        batchSize: options.batchSize,
+        batchSize: options.batchSize ?? REBUILD_BATCH_SIZE,
         skip,
         notifier: options.notifier,
       });

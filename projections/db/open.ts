@@ -170,8 +170,9 @@ async function buildSearch(copy: ReadModelCopy): Promise<void> {
     while (next.writes.length > 0) {
       const { writes, searchText } = next;
       next = await page(writes.at(-1)!.message);
-      const toText = await searchText;
-      await copy.transaction((ops) => ops.writeSearch(writes, toText));
+      // Waits for the worker: the next page is read meanwhile, and nothing else would be.
+      await searchText.answered;
+      await copy.transaction((ops) => ops.writeSearch(writes, searchText.toText));
     }
   } finally {
     await tokenizer.close();
@@ -244,6 +245,9 @@ async function sqliteCopy(
     },
     finishBulk: async () => {
       if (!deferred) return;
+      // Unsynced, a bulk copy's checkpoints are cheap; the thread's memory is better spent on
+      // tokenizing the search documents now.
+      await checkpointer?.release();
       for (const index of deferred) db.exec(index.sql);
       for (const ddl of sqliteSearchDdl()) db.exec(ddl);
       search.enabled = true;

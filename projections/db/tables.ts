@@ -108,7 +108,8 @@ export function encodeValue(dialect: Dialect, kind: ValueKind, value: unknown): 
   if (value === null || value === undefined) return null;
   switch (kind) {
     case 'date':
-      return dialect === 'sqlite' ? value : new Date(value as number);
+      // PostgreSQL: ISO text (UTC), which the driver passes through instead of formatting a Date.
+      return dialect === 'sqlite' ? value : new Date(value as number).toISOString();
     case 'json':
       return JSON.stringify(value);
     case 'boolean':
@@ -135,7 +136,7 @@ export function rowEncoder(
       const v = r[props[i]!];
       if (v === null || v === undefined) out[i] = null;
       else if (codes[i] === 0) out[i] = v;
-      else if (codes[i] === 1) out[i] = sqlite ? v : new Date(v as number);
+      else if (codes[i] === 1) out[i] = sqlite ? v : new Date(v as number).toISOString();
       else if (codes[i] === 2) out[i] = JSON.stringify(v);
       else out[i] = sqlite ? (v ? 1 : 0) : Boolean(v);
     }

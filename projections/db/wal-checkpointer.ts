@@ -30,7 +30,7 @@ export class WalCheckpointer {
   #uncovered = false;
   /** WAL size in frames at the last report. */
   #frames = 0;
-  #failed = false;
+  #stopped = false;
   readonly #waitAtFrames: number;
 
   /**
@@ -62,6 +62,12 @@ export class WalCheckpointer {
   /** Resolves when no checkpoint is running. */
   async idle(): Promise<void> {
     await this.#running;
+  }
+
+  /** Hands checkpointing back to the writer, as SQLite does by default, and ends the worker. */
+  async release(): Promise<void> {
+    this.#giveBack();
+    await this.close();
   }
 
   /** Lets a running checkpoint finish and closes the worker's connection. */
@@ -102,7 +108,7 @@ export class WalCheckpointer {
   }
 
   #spawn(): Worker | undefined {
-    if (this.#failed) return undefined;
+    if (this.#stopped) return undefined;
     if (!this.#worker) {
       const worker = new Worker(workerUrl, {
         workerData: this.#data,
@@ -115,14 +121,18 @@ export class WalCheckpointer {
     return this.#worker;
   }
 
-  /** Without the worker the writer checkpoints for itself again, as SQLite does by default. */
+  /** Without the worker the writer checkpoints for itself again. */
   #fail(): void {
-    if (this.#failed) return;
-    this.#failed = true;
-    this.#frames = 0;
-    if (this.#db.open) this.#db.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT}`);
+    if (this.#stopped) return;
+    this.#giveBack();
     const worker = this.#worker;
     this.#worker = undefined;
     void worker?.terminate();
+  }
+
+  #giveBack(): void {
+    this.#stopped = true;
+    this.#frames = 0;
+    if (this.#db.open) this.#db.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT}`);
   }
 }

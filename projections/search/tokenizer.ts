@@ -16,6 +16,16 @@ const workerUrl = new URL(
 /** Fewer texts than this are tokenized in place: a round trip to the worker would cost more. */
 const MIN_TEXTS = 64;
 
+/** Texts handed to the worker (see SearchTokenizer.prepare). */
+export interface PreparedTexts {
+  /** The document text of any text: the worker's result where it has one, else computed here. */
+  readonly toText: DocumentText;
+  /** Resolves once the worker has answered, or cannot. */
+  readonly answered: Promise<void>;
+  /** Whether the worker's results have arrived. */
+  ready(): boolean;
+}
+
 export class SearchTokenizer {
   #worker: Worker | undefined;
   /** Failed or closed: everything is tokenized in place from then on. */
@@ -24,22 +34,30 @@ export class SearchTokenizer {
   readonly #waiting = new Map<number, (documents: readonly string[] | undefined) => void>();
 
   /**
-   * Starts tokenizing `texts`; resolves to a lookup that answers from the results and tokenizes
-   * anything else in place. Never rejects: without the worker the lookup does all the work.
+   * Starts tokenizing `texts` on the worker. The lookup answers from its results once they have
+   * arrived and tokenizes anything else in place, so a caller that cannot wait (the worker is slow,
+   * or gone) still gets every document, computed here instead.
    */
-  prepare(texts: readonly string[]): Promise<DocumentText> {
+  prepare(texts: readonly string[]): PreparedTexts {
     const worker = texts.length >= MIN_TEXTS ? this.#spawn() : undefined;
-    if (!worker) return Promise.resolve(documentText);
+    if (!worker) return { toText: documentText, answered: Promise.resolve(), ready: () => false };
     const id = this.#nextId++;
-    const answered = new Promise<readonly string[] | undefined>((resolve) => this.#waiting.set(id, resolve));
+    let known: Map<string, string> | undefined;
+    const answered = new Promise<readonly string[] | undefined>((resolve) =>
+      this.#waiting.set(id, resolve),
+    ).then((documents) => {
+      if (!documents) return;
+      const results = new Map<string, string>();
+      for (let i = 0; i < texts.length; i++) results.set(texts[i]!, documents[i]!);
+      known = results;
+    });
     worker.ref();
     worker.postMessage({ id, texts } satisfies TokenizeRequest);
-    return answered.then((documents) => {
-      if (!documents) return documentText;
-      const known = new Map<string, string>();
-      for (let i = 0; i < texts.length; i++) known.set(texts[i]!, documents[i]!);
-      return (text) => known.get(text) ?? documentText(text);
-    });
+    return {
+      toText: (text) => known?.get(text) ?? documentText(text),
+      answered,
+      ready: () => known !== undefined,
+    };
   }
 
   /** Ends the worker; requests still open resolve to in-place tokenizing. */

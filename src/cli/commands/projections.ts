@@ -13,7 +13,11 @@ const skipEvent: OptionSpec = {
 const batchSize: OptionSpec = {
   type: 'string',
   valueName: 'n',
-  description: 'Events per transaction (default 2000)',
+  description: 'Events per transaction (default 5000)',
+};
+const rebuildBatchSize: OptionSpec = {
+  ...batchSize,
+  description: 'Events per transaction (default 500: a rebuild commits cheaply and keeps less in memory)',
 };
 
 const run: Command = {
@@ -56,7 +60,7 @@ const rebuild: Command = {
   options: {
     'no-switch': { type: 'boolean', description: 'Build only; switch later with `projections switch`' },
     'skip-event': skipEvent,
-    'batch-size': batchSize,
+    'batch-size': rebuildBatchSize,
   },
   examples: ['telegram-archive projections rebuild', 'telegram-archive projections rebuild --no-switch'],
   run: async (context) => (await import('../projections/run.ts')).runRebuild(context),

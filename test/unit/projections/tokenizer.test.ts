@@ -20,10 +20,13 @@ describe('SearchTokenizer', () => {
     const tokenizer = new SearchTokenizer();
     try {
       const texts = Array.from({ length: 200 }, (_, i) => `${SAMPLES[i % SAMPLES.length]} ${i}`);
-      const toText = await tokenizer.prepare(texts);
-      expect(toText).not.toBe(documentText); // answered by the worker
-      for (const text of texts) expect(toText(text)).toBe(documentText(text));
-      expect(toText('never sent Straße')).toBe(documentText('never sent Straße'));
+      const prepared = tokenizer.prepare(texts);
+      // Asked before the answer, the lookup tokenizes in place.
+      expect(prepared.toText(texts[5]!)).toBe(documentText(texts[5]!));
+      await prepared.answered;
+      expect(prepared.ready()).toBe(true);
+      for (const text of texts) expect(prepared.toText(text)).toBe(documentText(text));
+      expect(prepared.toText('never sent Straße')).toBe(documentText('never sent Straße'));
     } finally {
       await tokenizer.close();
     }
@@ -32,8 +35,10 @@ describe('SearchTokenizer', () => {
   it('tokenizes in place after it is closed', async () => {
     const tokenizer = new SearchTokenizer();
     await tokenizer.close();
-    const toText = await tokenizer.prepare(Array.from({ length: 100 }, () => SAMPLES[2]!));
-    expect(toText(SAMPLES[2]!)).toBe(documentText(SAMPLES[2]!));
+    const prepared = tokenizer.prepare(Array.from({ length: 100 }, () => SAMPLES[2]!));
+    await prepared.answered;
+    expect(prepared.ready()).toBe(false);
+    expect(prepared.toText(SAMPLES[2]!)).toBe(documentText(SAMPLES[2]!));
   });
 });
 

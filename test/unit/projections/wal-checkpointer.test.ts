@@ -72,6 +72,25 @@ describe('WalCheckpointer', () => {
     }
   });
 
+  it('gives checkpointing back to the writer when released', async () => {
+    const path = join(tempDir(), 'wal.sqlite');
+    const db = new Database(path);
+    try {
+      db.pragma('journal_mode = WAL');
+      db.exec('create table t (x)');
+      const checkpointer = new WalCheckpointer(db, { path, synchronous: 'OFF' });
+      checkpointer.committed();
+      await checkpointer.idle();
+      await checkpointer.release();
+      expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+      await checkpointer.beforeWrite();
+      checkpointer.committed(); // nothing left to start
+      await checkpointer.idle();
+    } finally {
+      db.close();
+    }
+  });
+
   it('gives checkpointing back to the writer when the worker cannot open the file', async () => {
     const path = join(tempDir(), 'wal.sqlite');
     const db = new Database(path);
