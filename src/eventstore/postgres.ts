@@ -51,6 +51,7 @@ export interface PostgresEventStoreOptions {
   readonly schema?: string;
   readonly logger?: Logger;
   readonly upcasters?: Upcasters;
+  /** Connections of each of the two pools, reads and (pipelined) appends; opened as needed. */
   readonly poolSize?: number;
   readonly connectTimeoutMs?: number;
   /** Waiting readers re-check this often even without a NOTIFY (e.g. held back by a foreign transaction). */
