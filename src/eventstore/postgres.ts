@@ -14,10 +14,8 @@ import {
   type AppendPlan,
   appendOne,
   appendResults,
-  batchIds,
   batchStreams,
   type ExistingEvent,
-  type PlannedRow,
   planAppend,
 } from './plan.ts';
 import type {
@@ -29,6 +27,19 @@ import type {
   ReadStreamOptions,
   WaitOptions,
 } from './port.ts';
+import {
+  beginAndLock,
+  type InsertedRow,
+  insertNewQuery,
+  insertQuery,
+  isPlainBatch,
+  LOCK_CLASS,
+  type LookupRow,
+  lookupQuery,
+  MAX_INSERT_ROWS,
+  type NewRow,
+  plainResults,
+} from './postgres-append.ts';
 import { allRead, prefixSuccessor, streamRead } from './read-options.ts';
 import { type PreparedRequest, prepareAppend } from './validate.ts';
 import { AppendSignal, untilClosed, waitUntilNew } from './wait.ts';
@@ -40,6 +51,7 @@ export interface PostgresEventStoreOptions {
   readonly schema?: string;
   readonly logger?: Logger;
   readonly upcasters?: Upcasters;
+  /** Connections of each of the two pools, reads and (pipelined) appends; opened as needed. */
   readonly poolSize?: number;
   readonly connectTimeoutMs?: number;
   /** Waiting readers re-check this often even without a NOTIFY (e.g. held back by a foreign transaction). */
@@ -50,8 +62,6 @@ export interface PostgresEventStoreOptions {
 
 export const DEFAULT_POSTGRES_SCHEMA = 'eventstore';
 
-/** First key of every advisory lock we take, so ours never collide with another application's. */
-const LOCK_CLASS = 0x74617276;
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 const migrations = (s: string): readonly string[] => [
@@ -87,8 +97,6 @@ const types = {
 const COLUMNS = `transaction_id::text AS tx, position::text AS pos, event_id::text AS id, stream, stream_version, type,
   data, metadata, to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS recorded`;
 type Row = [string, string, string, string, number, string, string, string, string];
-type LookupRow = [string | null, string, string | null, string | null, number | null, string | null];
-type InsertedRow = [string, string];
 
 const toStoredRow = (row: Row): StoredRow => ({
   globalPosition: `${row[0]}:${row[1]}`,
@@ -269,11 +277,13 @@ export class PostgresEventStore implements EventStore {
     this.#assertOpen();
     const prepared = prepareAppend(requests, this.#upcasters);
     if (prepared.length === 0) return [];
+    const plain = !this.#beforeCommit && isPlainBatch(prepared);
     // A unique violation means a writer in another stream took the same id between our lookup and
     // insert; the retry sees it and reports a duplicate or a conflict.
     for (let attempt = 1; ; attempt++) {
       try {
-        const results = await this.#appendOnce(prepared);
+        const results =
+          (plain && (await this.#appendPlain(prepared))) || (await this.#appendPlanned(prepared));
         if (results.some((r) => r.events.some((e) => !e.duplicate))) this.#appended.notify();
         return results;
       } catch (error) {
@@ -285,109 +295,96 @@ export class PostgresEventStore implements EventStore {
   }
 
   /**
-   * Two round trips on a pipelined connection: BEGIN with the stream locks and the lookup go out
-   * together, then the insert with NOTIFY and COMMIT. The server runs them in order, each statement
-   * with a snapshot of its own, so the lookup sees every commit made before the locks were granted;
-   * a COMMIT that follows a failed insert only ends the aborted transaction. The lookup and the
-   * insert are prepared statements whose values travel as bind parameters: the server neither lexes
-   * nor plans a statement carrying the whole batch as text, and parses each payload once, as the
-   * json it is stored as.
+   * The common append in one round trip: BEGIN with the locks, the statement that inserts a plain
+   * batch (see insertNewQuery) and COMMIT go out together. Undefined when the batch turned out not
+   * to be plain and nothing was written (an empty transaction and a spurious NOTIFY).
    */
-  async #appendOnce(requests: readonly PreparedRequest[]): Promise<AppendResult[]> {
-    const streams = batchStreams(requests);
-    const locks = [...new Set(streams.map(lockKey))].sort((a, b) => a - b);
+  async #appendPlain(requests: readonly PreparedRequest[]): Promise<AppendResult[] | undefined> {
+    const rows = await this.#pipelined(async (send) => {
+      const locked = send(beginAndLock(requests.map((r) => r.stream)));
+      const inserted = send(insertNewQuery(this.#table, `${this.#schema}.insert-new`, requests));
+      const committed = send(`NOTIFY ${this.#channel}; COMMIT`);
+      await locked;
+      const { rows } = await inserted;
+      await committed;
+      return rows;
+    });
+    return plainResults(requests, rows as NewRow[]);
+  }
+
+  /**
+   * Any append in two round trips: BEGIN with the locks and the lookup go out together, then the
+   * insert of the plan with NOTIFY and COMMIT.
+   */
+  async #appendPlanned(requests: readonly PreparedRequest[]): Promise<AppendResult[]> {
+    return this.#pipelined(async (send) => {
+      const locked = send(beginAndLock(batchStreams(requests)));
+      const looked = send(lookupQuery(this.#table, `${this.#schema}.lookup`, requests));
+      await locked;
+      const existing = new Map<string, ExistingEvent>();
+      const versions = new Map<string, number>();
+      for (const [id, stream, type, position, version, kind] of (await looked).rows as LookupRow[]) {
+        if (kind === 'v') versions.set(stream, version ?? -1);
+        else
+          existing.set(id!, {
+            id: id!,
+            stream,
+            type: type!,
+            streamVersion: version!,
+            globalPosition: position!,
+          });
+      }
+      const plan: AppendPlan = planAppend(requests, existing, versions);
+      if (plan.rows.length === 0) {
+        await send('COMMIT');
+        return appendResults(plan, []);
+      }
+      const inserted: Promise<pg.QueryResult>[] = [];
+      for (let start = 0; start < plan.rows.length; start += MAX_INSERT_ROWS) {
+        const rows = plan.rows.slice(start, start + MAX_INSERT_ROWS);
+        inserted.push(send(insertQuery(this.#table, `${this.#schema}.insert`, rows)));
+      }
+      if (this.#beforeCommit) {
+        await Promise.all(inserted);
+        await this.#beforeCommit();
+      }
+      const committed = send(`NOTIFY ${this.#channel}; COMMIT`);
+      const byId = new Map<string, string>();
+      for (const result of await Promise.all(inserted))
+        for (const [id, position] of result.rows as InsertedRow[]) byId.set(id, position);
+      await committed;
+      return appendResults(
+        plan,
+        plan.rows.map((row) => byId.get(row.id)!),
+      );
+    });
+  }
+
+  /**
+   * Runs `work` on a pipelined connection: `send` puts a statement on the wire at once, and the
+   * server runs them in order, each with a snapshot of its own, so whatever follows the locks sees
+   * every commit made before they were granted. A COMMIT behind a failed statement only ends the
+   * aborted transaction; on any failure every statement sent has answered, and the transaction is
+   * rolled back, before the connection goes back to the pool.
+   */
+  async #pipelined<T>(
+    work: (send: (query: pg.QueryConfig | string) => Promise<pg.QueryResult>) => Promise<T>,
+  ): Promise<T> {
     return this.#withClient(async (client) => {
       const sent: Promise<unknown>[] = [];
-      const send = <R extends unknown[]>(query: pg.QueryConfig | string): Promise<pg.QueryResult<R>> => {
-        const result = client.query<R>(query as pg.QueryConfig);
+      const send = (query: pg.QueryConfig | string) => {
+        const result = client.query(query as pg.QueryConfig);
         sent.push(result.catch(() => undefined));
         return result;
       };
       try {
-        // Writers of one stream queue on its lock, so the versions read next stay true until COMMIT.
-        const locked = send(
-          `BEGIN; SELECT pg_advisory_xact_lock(${LOCK_CLASS}, k) FROM unnest('{${locks.join(',')}}'::int[]) AS k`,
-        );
-        const looked = send<LookupRow>({
-          name: `${this.#schema}.lookup`,
-          text: `SELECT event_id::text, stream, type, transaction_id::text || ':' || position, stream_version, NULL
-              FROM ${this.#table} WHERE event_id = ANY($1::uuid[])
-            UNION ALL
-            SELECT NULL, s, NULL, NULL, (SELECT max(stream_version) FROM ${this.#table} WHERE stream = s), 'v'
-              FROM unnest($2::text[]) AS s`,
-          values: [batchIds(requests), streams],
-          rowMode: 'array',
-        } as pg.QueryConfig);
-        await locked;
-        const existing = new Map<string, ExistingEvent>();
-        const versions = new Map<string, number>();
-        for (const [id, stream, type, position, version, kind] of (await looked).rows) {
-          if (kind === 'v') versions.set(stream, version ?? -1);
-          else
-            existing.set(id!, {
-              id: id!,
-              stream,
-              type: type!,
-              streamVersion: version!,
-              globalPosition: position!,
-            });
-        }
-        const plan: AppendPlan = planAppend(requests, existing, versions);
-        if (plan.rows.length === 0) {
-          await send('COMMIT');
-          return appendResults(plan, []);
-        }
-        const inserted: Promise<pg.QueryResult<InsertedRow>>[] = [];
-        for (let start = 0; start < plan.rows.length; start += MAX_INSERT_ROWS)
-          inserted.push(
-            send<InsertedRow>(this.#insertQuery(plan.rows.slice(start, start + MAX_INSERT_ROWS))),
-          );
-        if (this.#beforeCommit) {
-          await Promise.all(inserted);
-          await this.#beforeCommit();
-        }
-        const committed = send(`NOTIFY ${this.#channel}; COMMIT`);
-        const byId = new Map<string, string>();
-        for (const result of await Promise.all(inserted))
-          for (const [id, position] of result.rows) byId.set(id, position);
-        await committed;
-        return appendResults(
-          plan,
-          plan.rows.map((row) => byId.get(row.id)!),
-        );
+        return await work(send);
       } catch (error) {
-        // Every pipelined statement has answered before the connection goes back to the pool.
         await Promise.all(sent);
         await client.query('ROLLBACK').catch(() => undefined);
         throw error;
       }
     }, this.#appendPool);
-  }
-
-  /**
-   * One prepared INSERT per size class (a power of two): the rows, then NULL rows up to the class,
-   * which the statement skips. So a connection keeps a handful of statements whatever the batch.
-   */
-  #insertQuery(rows: readonly PlannedRow[]): pg.QueryConfig {
-    let size = 1;
-    while (size < rows.length) size *= 2;
-    const values: (string | number | null)[] = new Array(size * 6).fill(null);
-    for (let i = 0; i < rows.length; i++) {
-      const row = rows[i]!;
-      const at = i * 6;
-      values[at] = row.id;
-      values[at + 1] = row.stream;
-      values[at + 2] = row.streamVersion;
-      values[at + 3] = row.type;
-      values[at + 4] = row.data;
-      values[at + 5] = row.metadata;
-    }
-    return {
-      name: `${this.#schema}.insert${size}`,
-      text: insertStatement(this.#table, size),
-      values,
-      rowMode: 'array',
-    } as pg.QueryConfig;
   }
 
   async readStream(stream: string, options?: ReadStreamOptions): Promise<StoredEvent[]> {
@@ -605,31 +602,6 @@ export class PostgresEventStore implements EventStore {
   #assertOpen(): void {
     if (this.#closing.signal.aborted) throw new StoreClosedError(this.description);
   }
-}
-
-/** Rows per INSERT: 1,536 bind parameters, far below the protocol's 65,535. */
-const MAX_INSERT_ROWS = 256;
-
-function insertStatement(table: string, size: number): string {
-  const rows: string[] = new Array(size);
-  for (let i = 0; i < size; i++) {
-    const p = i * 6;
-    rows[i] =
-      `($${p + 1}::uuid, $${p + 2}::text, $${p + 3}::integer, $${p + 4}::text, $${p + 5}::json, $${p + 6}::json)`;
-  }
-  return `INSERT INTO ${table} (event_id, stream, stream_version, type, data, metadata)
-    SELECT i, s, v, t, d, m FROM (VALUES ${rows.join(', ')}) AS x(i, s, v, t, d, m) WHERE i IS NOT NULL
-    RETURNING event_id::text, transaction_id::text || ':' || position`;
-}
-
-/** 32-bit FNV-1a of the stream name: the second key of the stream's advisory lock. */
-function lockKey(stream: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < stream.length; i++) {
-    hash ^= stream.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash | 0;
 }
 
 const CONNECTION_CODES = new Set([

@@ -242,6 +242,7 @@ export function eventStoreContract(
         ['exists on an existing stream', 'exists', true, undefined],
         ['the exact version', 0, true, undefined],
         ['a version ahead of the stream', 5, true, 0],
+        ['a version beyond 32 bits', 2 ** 40, true, 0],
         ['a version on a new stream', 0, false, -1],
       ];
       test.each(cases)('%s', async (_name, expected, exists, actual) => {
@@ -342,6 +343,23 @@ export function eventStoreContract(
           fresh[1]!.id,
         ]);
         expect(await everything()).toHaveLength(4);
+      });
+
+      test('a batch over several streams takes global positions in the order of the batch', async () => {
+        const a = events(2);
+        const b = events(3);
+        const c = events(1);
+        const results = await store.appendBatch([
+          { stream: messageStream(60), events: a },
+          { stream: chatStream(60), events: b, expectedVersion: 'no-stream' },
+          { stream: messageStream(61), events: c },
+        ]);
+        const written = [...a, ...b, ...c].map((e) => e.id);
+        expect(results.flatMap((r) => r.events.map((e) => e.id))).toEqual(written);
+        expect(ids(await everything())).toEqual(written);
+        const positions = results.flatMap((r) => r.events.map((e) => e.globalPosition));
+        expect((await everything()).map((e) => e.globalPosition)).toEqual(positions);
+        expect(results.map((r) => r.currentVersion)).toEqual([1, 2, 0]);
       });
 
       test('a mixed batch of old and new ids over several streams', async () => {
