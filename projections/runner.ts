@@ -21,6 +21,13 @@ import type { LoadedRows } from './model.ts';
 import type { ProjectionNotifier } from './notifications.ts';
 import { type PreparedTexts, SearchTokenizer, searchTextsOf } from './search/tokenizer.ts';
 
+/**
+ * Events per transaction while catching up. Much of a commit's cost is per page it dirties, and a
+ * larger batch touches the same pages (a chat's newest messages and index entries) many times over
+ * for one write each: 5,000 projects faster than 2,000, in less CPU.
+ */
+export const DEFAULT_BATCH_SIZE = 5000;
+
 export interface RunnerOptions {
   readonly store: EventStore;
   readonly copy: ReadModelCopy;
@@ -74,7 +81,7 @@ export class ProjectionRunner {
     this.#store = options.store;
     this.#copy = options.copy;
     this.#log = options.logger ?? silentLogger;
-    this.#batchSize = options.batchSize ?? 2000;
+    this.#batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
     this.#skip = options.skip ?? new Set();
     this.#notifier = options.notifier;
     this.#idleMs = options.idleMs ?? 30_000;

@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { initCheckpoints } from '../../projections/apply.ts';
 import { openCopy, type ReadModelLocation } from '../../projections/db/open.ts';
-import { ProjectionRunner } from '../../projections/runner.ts';
+import { DEFAULT_BATCH_SIZE, ProjectionRunner } from '../../projections/runner.ts';
 import { openSqliteEventStore, type SqliteEventStore } from '../../src/eventstore/sqlite.ts';
 import type { ScenarioContext } from '../scenario.ts';
 import { appendBatches } from '../support.ts';
@@ -38,7 +38,7 @@ export async function catchUp(
   store: SqliteEventStore,
   location: ReadModelLocation,
   copyName: string,
-  batchSize = 2000,
+  batchSize = DEFAULT_BATCH_SIZE,
   bulk = false,
 ): Promise<CatchUp> {
   const copy = await openCopy(location, copyName, { create: true, bulk });

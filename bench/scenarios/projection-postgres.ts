@@ -1,7 +1,8 @@
 // Projection throughput on PostgreSQL: a fresh read-model schema catching up over 100,000 generated
-// events read from a SQLite event log, in transactions of 2,000 events. Needs BENCH_DATABASE_URL or
-// TEST_DATABASE_URL; the schema is dropped afterwards.
+// events read from a SQLite event log, with `projections run`'s default batch size. Needs
+// BENCH_DATABASE_URL or TEST_DATABASE_URL; the schema is dropped afterwards.
 import pg from 'pg';
+import { DEFAULT_BATCH_SIZE } from '../../projections/runner.ts';
 import { catchUp, generatedLog } from '../projection/support.ts';
 import type { Measurement, ScenarioContext, Skipped } from '../scenario.ts';
 import { perSecond } from '../support.ts';
@@ -27,7 +28,7 @@ export async function run(context: ScenarioContext): Promise<Measurement | Skipp
       details: {
         ...result,
         nodeCpuMicrosecondsPerEvent: Math.round((result.cpuSeconds / result.events) * 1e6),
-        batchSize: 2000,
+        batchSize: DEFAULT_BATCH_SIZE,
         source: 'SQLite event log',
       },
     };

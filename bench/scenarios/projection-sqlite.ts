@@ -1,5 +1,6 @@
 // Projection throughput on SQLite: a fresh read model catching up over 200,000 generated events read
-// from a SQLite event log, in transactions of 2,000 events, with the settings of `projections run`.
+// from a SQLite event log, with the settings of `projections run` (its default batch size).
+import { DEFAULT_BATCH_SIZE } from '../../projections/runner.ts';
 import { catchUp, generatedLog } from '../projection/support.ts';
 import type { Measurement, ScenarioContext } from '../scenario.ts';
 import { perSecond } from '../support.ts';
@@ -22,7 +23,7 @@ export async function run(context: ScenarioContext): Promise<Measurement> {
       details: {
         ...result,
         cpuMicrosecondsPerEvent: Math.round((result.cpuSeconds / result.events) * 1e6),
-        batchSize: 2000,
+        batchSize: DEFAULT_BATCH_SIZE,
       },
     };
   } finally {

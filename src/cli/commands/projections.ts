@@ -13,7 +13,7 @@ const skipEvent: OptionSpec = {
 const batchSize: OptionSpec = {
   type: 'string',
   valueName: 'n',
-  description: 'Events per transaction (default 2000)',
+  description: 'Events per transaction (default 5000)',
 };
 const rebuildBatchSize: OptionSpec = {
   ...batchSize,
