@@ -100,6 +100,9 @@ export function documentTokens(text: string): string[] {
   return tokens;
 }
 
+/** ASCII text takes a short path through documentTokens: cheaper than handing it to another thread. */
+export const isAscii = (text: string): boolean => ASCII_ONLY.test(text);
+
 /** A text's normalized tokens as one space-separated string, the form the index stores them in. */
 export const documentText = (text: string): string => documentTokens(text).join(' ');
 

@@ -5,7 +5,13 @@
 import { Worker } from 'node:worker_threads';
 import type { StoredEvent } from '../../src/events/envelope.ts';
 import type { MediaDescriptor, ServiceAction } from '../../src/events/payloads.ts';
-import { type DocumentText, documentText, type SearchableMessage, searchExtras } from './document.ts';
+import {
+  type DocumentText,
+  documentText,
+  isAscii,
+  type SearchableMessage,
+  searchExtras,
+} from './document.ts';
 import type { TokenizeAnswer, TokenizeRequest } from './tokenizer-worker.ts';
 
 const workerUrl = new URL(
@@ -106,12 +112,12 @@ export class SearchTokenizer {
   }
 }
 
-/** The texts the search documents of `messages` are made of. */
+/** The texts the search documents of `messages` are made of, but those tokenized as cheaply in place. */
 export function searchTexts(messages: readonly SearchableMessage[]): string[] {
   const texts: string[] = [];
   for (const message of messages) {
-    if (message.text !== '') texts.push(message.text);
-    for (const extra of searchExtras(message)) texts.push(extra);
+    if (!isAscii(message.text)) texts.push(message.text);
+    for (const extra of searchExtras(message)) if (!isAscii(extra)) texts.push(extra);
   }
   return texts;
 }

@@ -45,18 +45,19 @@ describe('SearchTokenizer', () => {
 describe('searchTextsOf', () => {
   const event = (type: string, data: Record<string, unknown>) => ({ type, data }) as unknown as StoredEvent;
 
-  it('collects the texts, file names and detail texts of new and edited contents only', () => {
+  it('collects the non-ASCII texts, file names and detail texts of new and edited contents only', () => {
     expect(
       searchTextsOf([
         event('MessageCreated', {
-          text: 'hello',
-          media: { kind: 'document', fileName: 'a.pdf', details: { title: 'T', size: 3 } },
-          service: { kind: 'chatEditTitle', details: { title: 'New title' } },
+          text: 'привет',
+          media: { kind: 'document', fileName: 'отчёт.pdf', details: { title: 'Tē', size: 3 } },
+          service: { kind: 'chatEditTitle', details: { title: '新しい' } },
         }),
-        event('MessageEdited', { text: '', media: { kind: 'poll', details: { question: 'Q?' } } }),
-        event('MessageReactionsChanged', { text: 'not content' }),
+        event('MessageEdited', { text: '', media: { kind: 'poll', details: { question: 'Qué?' } } }),
+        event('MessageEdited', { text: 'plain ASCII is tokenized in place', entities: [] }),
+        event('MessageReactionsChanged', { text: 'не содержимое' }),
         event('MessageCreated', { text: 42, media: 'odd' }),
       ]),
-    ).toEqual(['hello', 'a.pdf', 'T', 'New title', 'Q?']);
+    ).toEqual(['привет', 'отчёт.pdf', 'Tē', '新しい', 'Qué?']);
   });
 });
