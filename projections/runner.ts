@@ -207,7 +207,7 @@ export class ProjectionRunner {
     try {
       const first = await this.#readBatch(checkpoint.position, tokenizer);
       let current = first.events.length > 0 && !signal?.aborted ? await this.#project(first) : undefined;
-      while (current) {
+      while (current && !signal?.aborted) {
         const { read, prepared } = current;
         const committing = this.#commit(current, checkpoint);
         // Read on only after a full batch: a short one means the log is drained for now.
