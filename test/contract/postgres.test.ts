@@ -49,6 +49,32 @@ const orderKey = (position: string): [bigint, bigint] => {
   const [transaction, sequence] = position.split(':');
   return [BigInt(transaction!), BigInt(sequence!)];
 };
+/** A reader polling readAll all along, as a live consumer does; stopWhen waits until it has `total`. */
+function pollAll(
+  reader: PostgresEventStore,
+  limit: number,
+): { seen: StoredEvent[]; stopWhen(total: number): Promise<void> } {
+  const seen: StoredEvent[] = [];
+  let after: string | undefined;
+  let reading = true;
+  const polling = (async () => {
+    while (reading) {
+      const page = await reader.readAll({ after, limit });
+      seen.push(...page);
+      if (page.length > 0) after = page.at(-1)!.globalPosition;
+      else await reader.waitForEvents(after, { timeoutMs: 20 });
+    }
+  })();
+  return {
+    seen,
+    async stopWhen(total) {
+      await waitFor(() => seen.length >= total, 'the reader to catch up');
+      reading = false;
+      await polling;
+    },
+  };
+}
+
 const ascending = (list: readonly StoredEvent[]) =>
   list.every((e, i) => {
     if (i === 0) return true;
@@ -164,17 +190,8 @@ describePostgres('postgres event store', () => {
       });
       const reader = await open({ schema });
       try {
-        const seen: StoredEvent[] = [];
-        let after: string | undefined;
-        let reading = true;
-        const polling = (async () => {
-          while (reading) {
-            const page = await reader.readAll({ after, limit: 10 });
-            seen.push(...page);
-            if (page.length > 0) after = page.at(-1)!.globalPosition;
-            else await reader.waitForEvents(after, { timeoutMs: 20 });
-          }
-        })();
+        const poller = pollAll(reader, 10);
+        const seen = poller.seen;
         const total = 8 * 6 * 2;
         await Promise.all(
           Array.from({ length: 8 }, async (_, w) => {
@@ -185,9 +202,7 @@ describePostgres('postgres event store', () => {
               ]);
           }),
         );
-        await waitFor(() => seen.length >= total, 'the reader to catch up');
-        reading = false;
-        await polling;
+        await poller.stopWhen(total);
         const all = await reader.readAll();
         expect(all).toHaveLength(total);
         expect(seen.map((e) => e.id)).toEqual(all.map((e) => e.id));
@@ -207,17 +222,8 @@ describePostgres('postgres event store', () => {
       const writer = await open({ schema, poolSize: 6 });
       const reader = await open({ schema });
       try {
-        const seen: StoredEvent[] = [];
-        let after: string | undefined;
-        let reading = true;
-        const polling = (async () => {
-          while (reading) {
-            const page = await reader.readAll({ after, limit: 25 });
-            seen.push(...page);
-            if (page.length > 0) after = page.at(-1)!.globalPosition;
-            else await reader.waitForEvents(after, { timeoutMs: 20 });
-          }
-        })();
+        const poller = pollAll(reader, 25);
+        const seen = poller.seen;
         // Every batch shares a stream with the others, so writers queue on its lock mid-pipeline.
         const total = 6 * 10 * 3;
         await Promise.all(
@@ -229,9 +235,7 @@ describePostgres('postgres event store', () => {
               ]);
           }),
         );
-        await waitFor(() => seen.length >= total, 'the reader to catch up');
-        reading = false;
-        await polling;
+        await poller.stopWhen(total);
         expect(new Set(seen.map((e) => e.id)).size).toBe(total);
         expect(ascending(seen)).toBe(true);
         const shared = await reader.readStream(messageStream(400));
