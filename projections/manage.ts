@@ -5,6 +5,7 @@ import type { EventStore } from '../src/eventstore/port.ts';
 import type { Logger } from '../src/log/logger.ts';
 import { silentLogger } from '../src/log/logger.ts';
 import { checkpointState, initCheckpoints } from './apply.ts';
+import { REBUILD_BATCH_SIZE } from './batch-sizes.ts';
 import { openCopyDirectory } from './copies.ts';
 import { openCopy, type ReadModelCopy, type ReadModelLocation } from './db/open.ts';
 import { readCheckpoints } from './db/operations.ts';
@@ -134,13 +135,6 @@ export interface RebuildOptions {
   /** Receives the status after each batch; without it, progress is logged every 5 s. */
   readonly onProgress?: (status: RunnerStatus) => void;
 }
-
-/**
- * A rebuild's transactions are smaller than a running projector's: without secondary indexes and
- * unsynced, one costs little to commit, while the rows a batch holds until its commit are what a
- * rebuild's memory grows with.
- */
-export const REBUILD_BATCH_SIZE = 500;
 
 export interface RebuildResult {
   readonly copy: string;

@@ -2,8 +2,9 @@
 // and a catch-up of a fresh read-model copy from it, timed.
 import { join } from 'node:path';
 import { initCheckpoints } from '../../projections/apply.ts';
+import { DEFAULT_BATCH_SIZE } from '../../projections/batch-sizes.ts';
 import { openCopy, type ReadModelLocation } from '../../projections/db/open.ts';
-import { DEFAULT_BATCH_SIZE, ProjectionRunner } from '../../projections/runner.ts';
+import { ProjectionRunner } from '../../projections/runner.ts';
 import { openSqliteEventStore, type SqliteEventStore } from '../../src/eventstore/sqlite.ts';
 import type { ScenarioContext } from '../scenario.ts';
 import { appendBatches } from '../support.ts';

@@ -2,7 +2,7 @@
 // events read from a SQLite event log, with `projections run`'s default batch size. Needs
 // BENCH_DATABASE_URL or TEST_DATABASE_URL; the schema is dropped afterwards.
 import pg from 'pg';
-import { DEFAULT_BATCH_SIZE } from '../../projections/runner.ts';
+import { DEFAULT_BATCH_SIZE } from '../../projections/batch-sizes.ts';
 import { catchUp, generatedLog } from '../projection/support.ts';
 import type { Measurement, ScenarioContext, Skipped } from '../scenario.ts';
 import { perSecond } from '../support.ts';

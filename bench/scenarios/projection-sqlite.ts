@@ -1,6 +1,6 @@
 // Projection throughput on SQLite: a fresh read model catching up over 200,000 generated events read
 // from a SQLite event log, with the settings of `projections run` (its default batch size).
-import { DEFAULT_BATCH_SIZE } from '../../projections/runner.ts';
+import { DEFAULT_BATCH_SIZE } from '../../projections/batch-sizes.ts';
 import { catchUp, generatedLog } from '../projection/support.ts';
 import type { Measurement, ScenarioContext } from '../scenario.ts';
 import { perSecond } from '../support.ts';

@@ -1,6 +1,7 @@
 // `telegram-archive projections …`: keep the read model in step with the event log (run), rebuild
 // it into a new copy while the old one serves, switch readers, clean up, and show where each copy
 // stands. This file holds the command line and help; the work is loaded on use.
+import { DEFAULT_BATCH_SIZE, REBUILD_BATCH_SIZE } from '../../../projections/batch-sizes.ts';
 import type { Command, OptionSpec } from '../command.ts';
 
 const skipEvent: OptionSpec = {
@@ -13,11 +14,11 @@ const skipEvent: OptionSpec = {
 const batchSize: OptionSpec = {
   type: 'string',
   valueName: 'n',
-  description: 'Events per transaction (default 5000)',
+  description: `Events per transaction (default ${DEFAULT_BATCH_SIZE})`,
 };
 const rebuildBatchSize: OptionSpec = {
   ...batchSize,
-  description: 'Events per transaction (default 500: a rebuild commits cheaply and keeps less in memory)',
+  description: `Events per transaction (default ${REBUILD_BATCH_SIZE}: a rebuild commits cheaply and keeps less in memory)`,
 };
 
 const run: Command = {
