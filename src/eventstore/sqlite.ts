@@ -1,6 +1,7 @@
-// The embedded event store: one SQLite file (WAL) under DATA_DIR. Writers take the write lock with
-// BEGIN IMMEDIATE, so row ids, the global positions, are handed out in commit order and a reader
-// never skips an event. Other processes' appends are noticed by polling the head position.
+// The embedded event store: one SQLite file (WAL) under DATA_DIR, and beside it the stream index,
+// a file derived from it (sqlite-stream-index.ts). Writers take the write lock with BEGIN
+// IMMEDIATE, so row ids, the global positions, are handed out in commit order and a reader never
+// skips an event. Other processes' appends are noticed by polling the head position.
 import Database from 'better-sqlite3';
 import type { GlobalPosition, NewEvent, StoredEvent } from '../events/envelope.ts';
 import { upcasters as defaultUpcasters, type Upcasters } from '../events/upcasters.ts';
@@ -18,7 +19,17 @@ import type {
   WaitOptions,
 } from './port.ts';
 import { allRead, prefixSuccessor, sequencePosition, streamRead } from './read-options.ts';
-import { SqliteCheckpointer } from './sqlite-checkpointer.ts';
+import { SqliteMaintenance } from './sqlite-maintenance.ts';
+import {
+  type IndexedEvent,
+  indexPathFor,
+  LATE_VERSION,
+  openIndexFile,
+  StreamIndexFolder,
+  StreamIndexReader,
+} from './sqlite-stream-index.ts';
+import { type TailEvent, UnindexedTail } from './sqlite-tail.ts';
+import { StreamFilter } from './stream-filter.ts';
 import { type PreparedRequest, prepareAppend } from './validate.ts';
 import { AppendSignal, untilClosed, waitUntilNew } from './wait.ts';
 
@@ -31,6 +42,8 @@ export interface SqliteEventStoreOptions {
   readonly pollIntervalMs?: number;
   /** How long a writer waits for another process's write lock before giving up. */
   readonly busyTimeoutMs?: number;
+  /** Unindexed events before the thread indexes them (default FOLD_AFTER); tests use 1. */
+  readonly foldAfter?: number;
 }
 
 /** Marks the file as ours ('TAEV'), so that pointing at another SQLite database fails clearly. */
@@ -70,13 +83,29 @@ const MIGRATIONS: readonly string[] = [
    DROP TABLE events;
    ALTER TABLE events_v2 RENAME TO events;
    CREATE UNIQUE INDEX events_late_ids ON events (stream, event_id) WHERE stream_version >= 16;`,
+  // The stream index moves to a file of its own, kept up behind the appends: indexing each batch
+  // by stream in its own commit wrote a page for nearly every stream it touched.
+  `CREATE TABLE events_v3 (
+     global_position INTEGER PRIMARY KEY,
+     event_id TEXT NOT NULL,
+     stream TEXT NOT NULL,
+     stream_version INTEGER NOT NULL,
+     type TEXT NOT NULL,
+     data TEXT NOT NULL,
+     metadata TEXT NOT NULL,
+     recorded_at TEXT NOT NULL
+   ) STRICT;
+   INSERT INTO events_v3 (global_position, event_id, stream, stream_version, type, data, metadata, recorded_at)
+     SELECT global_position, event_id, stream, stream_version, type, data, metadata, recorded_at
+       FROM events ORDER BY global_position;
+   DROP TABLE events;
+   ALTER TABLE events_v3 RENAME TO events;`,
 ];
 
-/**
- * The first version that events_late_ids holds (its WHERE clause in the migration above); ids of
- * earlier versions are looked up through the stream index. Changing it needs a new migration.
- */
-export const LATE_VERSION = 16;
+/** Above this many unindexed events, the writer indexes them itself rather than wait for the thread. */
+const MAX_TAIL = 100_000;
+/** Events indexed per transaction when the writer catches up itself. */
+const CATCH_UP_CHUNK = 20_000;
 
 /** For the contract's noGlobalIdIndex notice. */
 export const SQLITE_ID_SCOPE =
@@ -101,28 +130,35 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
   return new SqliteEventStore(options);
 }
 
+type TailRow = [number, string, number, string, string];
+
 export class SqliteEventStore implements EventStore {
   readonly description: string;
   readonly #path: string;
   readonly #db: Database.Database;
+  readonly #indexDb: Database.Database;
+  readonly #index: StreamIndexReader;
+  readonly #folder: StreamIndexFolder;
+  readonly #tail = new UnindexedTail();
+  /** Every stream up to the tail's end, once this store has appended; see #knownStreams. */
+  #streams: StreamFilter | undefined;
   readonly #upcasters: Upcasters;
+  readonly #logger: Logger;
   readonly #pollIntervalMs: number;
   readonly #busyTimeoutMs: number;
   readonly #appended = new AppendSignal();
   readonly #closing = new AbortController();
   readonly #statements: {
     insert: Database.Statement;
-    earlyEvents: Database.Statement;
-    streamHead: Database.Statement;
-    lateEvents: Database.Statement;
+    tail: Database.Statement;
+    newStreams: Database.Statement;
     head: Database.Statement;
-    rangeSize: Database.Statement;
-    forwards: Database.Statement;
-    backwards: Database.Statement;
+    eventAt: Database.Statement;
+    byPositions: Database.Statement;
   };
   readonly #readAllStatements = new Map<string, Database.Statement>();
-  readonly #checkpointer: SqliteCheckpointer;
-  readonly #appendTransaction: (requests: readonly PreparedRequest[]) => AppendResult[];
+  readonly #maintenance: SqliteMaintenance;
+  readonly #appendTransaction: (requests: readonly PreparedRequest[]) => Appended;
 
   constructor(options: SqliteEventStoreOptions) {
     this.#path = options.path;
@@ -130,48 +166,60 @@ export class SqliteEventStore implements EventStore {
     this.#upcasters = options.upcasters ?? defaultUpcasters;
     this.#pollIntervalMs = options.pollIntervalMs ?? 100;
     this.#busyTimeoutMs = options.busyTimeoutMs ?? 10_000;
-    const logger = options.logger ?? silentLogger;
+    this.#logger = options.logger ?? silentLogger;
     try {
       this.#db = new Database(options.path, { timeout: this.#busyTimeoutMs });
     } catch (error) {
       throw new StoreUnavailableError(options.path, reason(error));
     }
+    const opened: Database.Database[] = [this.#db];
     try {
       this.#db.pragma('journal_mode = WAL');
       // NORMAL in WAL mode never corrupts; a power cut may lose the last commits, a crash loses none.
       this.#db.pragma('synchronous = NORMAL');
       this.#db.pragma('journal_size_limit = 67108864');
       const version = migrate(this.#db, options.path);
-      this.#checkpointer = new SqliteCheckpointer(this.#db, options.path, logger);
-      logger.debug({ path: options.path, schemaVersion: version }, 'event store opened');
       const db = this.#db;
       this.#statements = {
         insert: db.prepare(
           'INSERT INTO events (event_id, stream, stream_version, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
         ),
-        earlyEvents: db.prepare(EARLY_EVENTS).raw(),
-        streamHead: db.prepare('SELECT max(stream_version) FROM events WHERE stream = ?').pluck(),
-        lateEvents: db.prepare(LATE_EVENTS).raw(),
-        head: db.prepare('SELECT max(global_position) FROM events').pluck(),
-        rangeSize: db
-          .prepare('SELECT count(*) FROM (SELECT 1 FROM events WHERE stream >= ? AND stream < ? LIMIT ?)')
-          .pluck(),
-        forwards: db
+        tail: db
           .prepare(
-            `SELECT ${COLUMNS} FROM events WHERE stream = ? AND stream_version >= ? ORDER BY stream_version LIMIT ?`,
+            'SELECT global_position, stream, stream_version, event_id, type FROM events WHERE global_position > ? ORDER BY global_position',
           )
           .raw(),
-        backwards: db
+        newStreams: db
           .prepare(
-            `SELECT ${COLUMNS} FROM events WHERE stream = ? AND stream_version <= ? ORDER BY stream_version DESC LIMIT ?`,
+            'SELECT stream FROM events WHERE global_position > ? AND global_position <= ? AND stream_version = 0',
+          )
+          .pluck(),
+        head: db.prepare('SELECT max(global_position) FROM events').pluck(),
+        eventAt: db.prepare('SELECT event_id FROM events WHERE global_position = ?').pluck(),
+        byPositions: db
+          .prepare(
+            `SELECT ${COLUMNS} FROM events WHERE global_position IN (SELECT value FROM json_each(?)) ORDER BY global_position`,
           )
           .raw(),
       };
+      const indexPath = indexPathFor(options.path);
+      this.#indexDb = openIndexFile(indexPath, this.#busyTimeoutMs);
+      opened.push(this.#indexDb);
+      this.#folder = new StreamIndexFolder(this.#indexDb, db);
+      if (!this.#folder.verify((position) => this.#statements.eventAt.get(position) as string | undefined))
+        this.#logger.warn({ path: indexPath }, 'stream index did not match the event file; rebuilding it');
+      this.#index = new StreamIndexReader(this.#indexDb);
+      this.#catchUp();
+      this.#maintenance = new SqliteMaintenance(db, options.path, this.#logger, {
+        indexPath,
+        foldAfter: options.foldAfter,
+      });
+      this.#logger.debug({ path: options.path, schemaVersion: version }, 'event store opened');
       this.#appendTransaction = db.transaction((requests: readonly PreparedRequest[]) =>
         this.#appendLocked(requests),
       ).immediate;
     } catch (error) {
-      this.#db.close();
+      for (const db of opened) db.close();
       if (error instanceof StoreUnavailableError) throw error;
       throw new StoreUnavailableError(options.path, reason(error));
     }
@@ -189,21 +237,28 @@ export class SqliteEventStore implements EventStore {
     this.#assertOpen();
     const prepared = prepareAppend(requests, this.#upcasters);
     if (prepared.length === 0) return [];
-    const results = this.#guard(() => this.#appendTransaction(prepared));
-    if (results.some((r) => r.events.some((e) => !e.duplicate))) {
+    const { results, written } = this.#guard(() => this.#appendTransaction(prepared));
+    if (written.length > 0) {
+      // Only once committed: a rolled back append must not show in lookups.
+      for (const event of written) {
+        this.#tail.add(event);
+        if (event.version === 0) this.#streams?.add(event.stream);
+      }
       this.#appended.notify();
-      this.#checkpointer.committed();
+      this.#maintenance.committed(this.#tail.size);
+      if (this.#tail.size > MAX_TAIL) this.#catchUp();
     }
     return results;
   }
 
   /** Runs inside BEGIN IMMEDIATE: no other writer can move a stream between lookup and insert. */
-  #appendLocked(requests: readonly PreparedRequest[]): AppendResult[] {
+  #appendLocked(requests: readonly PreparedRequest[]): Appended {
     const { insert } = this.#statements;
     const { existing, versions } = this.#lookUp(requests);
     const plan: AppendPlan = planAppend(requests, existing, versions);
     const recordedAt = new Date().toISOString();
     const positions: GlobalPosition[] = new Array(plan.rows.length);
+    const written: TailEvent[] = new Array(plan.rows.length);
     for (let i = 0; i < plan.rows.length; i++) {
       const row = plan.rows[i]!;
       const info = insert.run(
@@ -215,22 +270,24 @@ export class SqliteEventStore implements EventStore {
         row.metadata,
         recordedAt,
       );
-      positions[i] = String(info.lastInsertRowid);
+      const position = Number(info.lastInsertRowid);
+      positions[i] = String(position);
+      written[i] = { position, stream: row.stream, version: row.streamVersion, id: row.id, type: row.type };
     }
-    return appendResults(plan, positions);
+    return { results: appendResults(plan, positions), written };
   }
 
   /**
    * What the plan needs to know of the stored streams: their versions and the events that already
-   * have one of the batch's ids in the stream that the batch appends them to. One pass over the
-   * stream index reads every stream's first events, which also tells its version unless it is a
-   * long stream; long streams get two more index lookups each.
+   * have one of the batch's ids in the stream that the batch appends them to. The index answers for
+   * what it holds, the tail for the rest. One pass over the index reads every stream's first
+   * events, which also tells its version unless it is a long stream; long streams get two more
+   * index lookups each.
    */
   #lookUp(requests: readonly PreparedRequest[]): {
     existing: Map<string, ExistingEvent>;
     versions: Map<string, number>;
   } {
-    const { earlyEvents, streamHead, lateEvents } = this.#statements;
     // An id appended to two streams in one batch is a conflict the plan reports; the first decides.
     const targets = new Map<string, string>();
     const versions = new Map<string, number>();
@@ -239,32 +296,113 @@ export class SqliteEventStore implements EventStore {
       for (const event of request.events) if (!targets.has(event.id)) targets.set(event.id, request.stream);
     }
     const existing = new Map<string, ExistingEvent>();
-    const rows = earlyEvents.all(JSON.stringify([...versions.keys()])) as EarlyRow[];
-    for (const [stream, version, id, type, position] of rows) {
+    const note = (stream: string, version: number, id: string, type: string, position: number) => {
       if (version > versions.get(stream)!) versions.set(stream, version);
       if (targets.get(id) === stream)
         existing.set(id, { id, stream, type, streamVersion: version, globalPosition: String(position) });
-    }
-    for (const [stream, version] of versions) {
-      if (version < LATE_VERSION - 1) continue;
-      versions.set(stream, streamHead.get(stream) as number);
-      const ids: string[] = [];
-      for (const [id, target] of targets) if (target === stream) ids.push(id);
-      for (const [id, type, late, position] of lateEvents.all(stream, JSON.stringify(ids)) as LateRow[])
-        existing.set(id, { id, stream, type, streamVersion: late, globalPosition: String(position) });
-    }
+    };
+    // Streams the filter has never seen are new: nothing to look up. Streams the tail holds from
+    // their first event on have nothing in the index.
+    const stored: string[] = [];
+    const indexed: string[] = [];
+    this.#index.snapshot((through) => {
+      this.#followIndex(through);
+      const known = this.#knownStreams();
+      for (const stream of versions.keys()) {
+        if (!known.mayHave(stream)) continue;
+        stored.push(stream);
+        if (!this.#tail.holdsWhole(stream)) indexed.push(stream);
+      }
+      if (indexed.length === 0) return;
+      for (const [stream, version, id, type, position] of this.#index.early(indexed))
+        note(stream, version, id, type, position);
+      for (const [stream, version] of versions) {
+        if (version < LATE_VERSION - 1) continue;
+        versions.set(stream, this.#index.head(stream));
+        const ids: string[] = [];
+        for (const [id, target] of targets) if (target === stream) ids.push(id);
+        for (const [id, type, late, position] of this.#index.late(stream, ids))
+          note(stream, late, id, type, position);
+      }
+    });
+    for (const stream of stored)
+      for (const event of this.#tail.stream(stream))
+        note(stream, event.version, event.id, event.type, event.position);
     return { existing, versions };
+  }
+
+  /**
+   * The filter of stored streams, built on the first append from the index and the tail (call
+   * inside an index snapshot, after #followIndex), and rebuilt bigger when it fills up.
+   */
+  #knownStreams(): StreamFilter {
+    if (this.#streams !== undefined && !this.#streams.full) return this.#streams;
+    const filter = new StreamFilter(Math.max(1_000_000, 2 * (this.#streams?.count ?? 0)));
+    for (const stream of this.#index.streams()) filter.add(stream);
+    for (const event of this.#tail.events()) if (event.version === 0) filter.add(event.stream);
+    this.#streams = filter;
+    return filter;
+  }
+
+  /**
+   * Brings the tail in line with an index snapshot that holds every event up to `through`: it then
+   * holds exactly the events after that, including those other processes appended since.
+   */
+  #followIndex(through: number): void {
+    const tail = this.#tail;
+    const streams = this.#streams;
+    // Other connections' events that the index took before this tail saw them: the filter must too.
+    if (streams !== undefined && through > tail.known)
+      for (const stream of this.#statements.newStreams.iterate(tail.known, through) as Iterable<string>)
+        streams.add(stream);
+    tail.followIndex(through);
+    for (const row of this.#statements.tail.iterate(tail.known) as Iterable<TailRow>) {
+      const [position, stream, version, id, type] = row;
+      tail.add({ position, stream, version, id, type });
+      if (version === 0) streams?.add(stream);
+    }
+  }
+
+  /** Indexes the unindexed events on this thread: at open and close, or when the thread falls behind. */
+  #catchUp(): void {
+    let folded = 0;
+    let chunk: number;
+    do {
+      chunk = this.#folder.fold(CATCH_UP_CHUNK);
+      folded += chunk;
+      if (folded >= 4 * CATCH_UP_CHUNK && chunk > 0)
+        this.#logger.info({ path: this.#path, events: folded }, 'indexing event streams');
+    } while (chunk === CATCH_UP_CHUNK);
   }
 
   async readStream(stream: string, options?: ReadStreamOptions): Promise<StoredEvent[]> {
     this.#assertOpen();
     const { backwards, fromVersion, limit } = streamRead(stream, options);
-    const rows = this.#guard(() =>
-      backwards
-        ? this.#statements.backwards.all(stream, fromVersion ?? Number.MAX_SAFE_INTEGER, limit ?? -1)
-        : this.#statements.forwards.all(stream, fromVersion ?? 0, limit ?? -1),
-    ) as Row[];
-    return this.#decode(rows);
+    const wanted = limit ?? Number.MAX_SAFE_INTEGER;
+    if (wanted === 0) return [];
+    const entries = this.#guard(() =>
+      this.#index.snapshot((through) => {
+        this.#followIndex(through);
+        // The tail holds a stream's newest events, the index its older ones.
+        const newer = this.#tail
+          .stream(stream)
+          .filter(
+            (e) =>
+              fromVersion === undefined || (backwards ? e.version <= fromVersion : e.version >= fromVersion),
+          );
+        if (backwards) {
+          const out = newer.reverse().slice(0, wanted);
+          if (out.length < wanted)
+            out.push(...this.#index.stream(stream, true, fromVersion, wanted - out.length));
+          return out;
+        }
+        const out: IndexedEvent[] = this.#index.stream(stream, false, fromVersion, wanted);
+        for (const event of newer) if (out.length < wanted) out.push(event);
+        return out;
+      }),
+    );
+    const rows = this.#rowsAt(entries);
+    return this.#decode(backwards ? rows.reverse() : rows);
   }
 
   async readAll(options?: ReadAllOptions): Promise<StoredEvent[]> {
@@ -272,8 +410,12 @@ export class SqliteEventStore implements EventStore {
     const { after, limit, types, streamPrefix } = allRead(options);
     if (limit === 0 || types?.length === 0) return [];
     const afterRowId = this.#rowIdOf(after);
-    const range = streamPrefix !== undefined && this.#rangePays(streamPrefix, afterRowId, limit);
-    const { key, sql, params } = readAllQuery(afterRowId, limit, types, streamPrefix, range);
+    if (streamPrefix !== undefined) {
+      const successor = prefixSuccessor(streamPrefix);
+      if (successor !== undefined && this.#rangePays(streamPrefix, successor, afterRowId, limit))
+        return this.#decode(this.#rowsAt(this.#readRange(streamPrefix, successor, afterRowId, types, limit)));
+    }
+    const { key, sql, params } = readAllQuery(afterRowId, limit, types, streamPrefix);
     let statement = this.#readAllStatements.get(key);
     if (!statement) {
       statement = this.#db.prepare(sql).raw();
@@ -283,20 +425,47 @@ export class SqliteEventStore implements EventStore {
     return this.#decode(this.#guard(() => ready.all(...params)) as Row[]);
   }
 
+  /** The events of a prefix's streams after a position, in global order, by the stream index. */
+  #readRange(
+    prefix: string,
+    successor: string,
+    after: number,
+    types: readonly string[] | undefined,
+    limit: number | undefined,
+  ): IndexedEvent[] {
+    const wanted = limit ?? -1;
+    return this.#guard(() =>
+      this.#index.snapshot((through) => {
+        this.#followIndex(through);
+        // Everything indexed comes before everything in the tail.
+        const out = this.#index.range(prefix, successor, after, types, wanted);
+        for (const event of this.#tail.withPrefix(prefix, after)) {
+          if (limit !== undefined && out.length >= limit) break;
+          if (types === undefined || types.includes(event.type)) out.push(event);
+        }
+        return out;
+      }),
+    );
+  }
+
   /**
    * The stream-index range visits every entry of the prefix's range on each call and sorts them into
    * global order; the rowid scan walks the table in order until `limit` rows match. For a page of a
    * prefix covering a large part of the log (a big channel), the scan is the cheaper one: the range
    * wins while its size R satisfies R * R < limit * rows left, counted here only up to that bound.
    */
-  #rangePays(prefix: string, afterRowId: number, limit: number | undefined): boolean {
-    const successor = prefixSuccessor(prefix);
-    if (successor === undefined) return false;
+  #rangePays(prefix: string, successor: string, afterRowId: number, limit: number | undefined): boolean {
     if (limit === undefined) return true;
     const left = Math.max(1, this.#head() - afterRowId);
     const bound = Math.ceil(Math.sqrt(limit * left));
-    const size = this.#guard(() => this.#statements.rangeSize.get(prefix, successor, bound)) as number;
-    return size < bound;
+    return this.#guard(() => this.#index.rangeSize(prefix, successor, bound)) < bound;
+  }
+
+  /** The stored rows of these events, in global order. */
+  #rowsAt(events: readonly IndexedEvent[]): Row[] {
+    if (events.length === 0) return [];
+    const positions = events.map((e) => e.position);
+    return this.#guard(() => this.#statements.byPositions.all(JSON.stringify(positions))) as Row[];
   }
 
   async headPosition(): Promise<GlobalPosition | undefined> {
@@ -320,9 +489,16 @@ export class SqliteEventStore implements EventStore {
   async close(): Promise<void> {
     if (this.#closing.signal.aborted) return;
     this.#closing.abort();
-    // The thread's connection goes first, so that closing the writer's, the last one, checkpoints
-    // what is left and removes the WAL.
-    await this.#checkpointer.close();
+    // The thread's connections go first, so that closing the writer's, the last ones, checkpoints
+    // what is left and removes the WALs.
+    await this.#maintenance.close();
+    try {
+      // The next process to open the file then starts from a complete index.
+      this.#catchUp();
+    } catch (error) {
+      this.#logger.warn({ reason: reason(error) }, 'event store index left behind at close');
+    }
+    this.#indexDb.close();
     this.#db.close();
   }
 
@@ -362,32 +538,21 @@ export class SqliteEventStore implements EventStore {
   }
 }
 
-/** Every stored event below LATE_VERSION of the streams in a JSON array, by the stream index. */
-export const EARLY_EVENTS = `
-  SELECT e.stream, e.stream_version, e.event_id, e.type, e.global_position
-    FROM json_each(?) AS s JOIN events AS e ON e.stream = s.value AND e.stream_version < ${LATE_VERSION}`;
-type EarlyRow = [string, number, string, string, number];
+/** An append's results, and the events it wrote for the tail once it has committed. */
+interface Appended {
+  readonly results: AppendResult[];
+  readonly written: TailEvent[];
+}
 
 /**
- * The stored events of one stream, from LATE_VERSION on, with an id in a JSON array. Named index:
- * the planner would otherwise walk the stream's whole range of the stream index.
- */
-export const LATE_EVENTS = `
-  SELECT event_id, type, stream_version, global_position FROM events INDEXED BY events_late_ids
-   WHERE stream = ? AND stream_version >= ${LATE_VERSION} AND event_id IN (SELECT value FROM json_each(?))`;
-type LateRow = [string, string, number, number];
-
-/**
- * The readAll statement for these filters; `key` names its shape, so statements can be reused.
- * Exported for the test that checks its query plan.
+ * The readAll statement that scans the table in global order; `key` names its shape, so statements
+ * can be reused. Exported for the test that checks its query plan.
  */
 export function readAllQuery(
   afterRowId: number,
   limit: number | undefined,
   types: readonly string[] | undefined,
   streamPrefix: string | undefined,
-  /** Search the prefix as a range of the stream index (see #rangePays) rather than filter a scan. */
-  range = true,
 ): { key: string; sql: string; params: (number | string)[] } {
   const params: (number | string)[] = [afterRowId];
   let key = '';
@@ -398,17 +563,9 @@ export function readAllQuery(
     params.push(JSON.stringify(types));
   }
   if (streamPrefix !== undefined) {
-    // A range on the (stream, stream_version) index finds a chat's streams without scanning the
-    // table; the exact check stays for prefixes the range cannot express and for the scan.
     key += 'p';
     where += ' AND substr(stream, 1, ?) = ?';
     params.push(streamPrefix.length, streamPrefix);
-    const successor = range ? prefixSuccessor(streamPrefix) : undefined;
-    if (successor !== undefined) {
-      key += 's';
-      where += ' AND stream >= ? AND stream < ?';
-      params.push(streamPrefix, successor);
-    }
   }
   params.push(limit ?? -1);
   return {

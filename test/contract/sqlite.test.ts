@@ -2,7 +2,7 @@
 // across restarts, foreign files, and real processes writing to one file at once.
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,14 +11,16 @@ import Database from 'better-sqlite3';
 import type { NewEvent } from '../../src/events/envelope.ts';
 import { peer, streams } from '../../src/events/peers.ts';
 import { EventIdConflictError, StoreUnavailableError } from '../../src/eventstore/errors.ts';
+import { openSqliteEventStore, SQLITE_ID_SCOPE } from '../../src/eventstore/sqlite.ts';
 import {
   EARLY_EVENTS,
+  indexPathFor,
   LATE_EVENTS,
   LATE_VERSION,
-  openSqliteEventStore,
-  readAllQuery,
-  SQLITE_ID_SCOPE,
-} from '../../src/eventstore/sqlite.ts';
+  RANGE,
+  RANGE_OF_TYPES,
+} from '../../src/eventstore/sqlite-stream-index.ts';
+import { captureLog } from '../support/log-capture.ts';
 import { sampleEvent } from '../support/sample-events.ts';
 import { eventStoreContract } from './eventstore-contract.ts';
 
@@ -27,24 +29,36 @@ function tempDir(): { dir: string; remove: () => void } {
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-eventStoreContract('sqlite', async (options) => {
-  const { dir, remove } = tempDir();
-  const path = join(dir, 'events.sqlite');
-  const store = openSqliteEventStore({ path, upcasters: options?.upcasters, pollIntervalMs: 20 });
-  return {
-    store,
-    cleanup: async () => {
-      await store.close();
-      remove();
-    },
-    corrupt: async (eventId) => {
-      const db = new Database(path);
-      db.prepare(`UPDATE events SET data = '{"truncated":' WHERE event_id = ?`).run(eventId);
-      db.close();
-    },
-    noGlobalIdIndex: SQLITE_ID_SCOPE,
-  };
-});
+// Twice: as configured, where a test's few events stay in the unindexed tail, and with the thread
+// folding after every commit, so that lookups also meet events in the index and mid-fold.
+for (const [name, foldAfter] of [
+  ['sqlite', undefined],
+  ['sqlite, indexed after every commit', 1],
+] as const) {
+  eventStoreContract(name, async (options) => {
+    const { dir, remove } = tempDir();
+    const path = join(dir, 'events.sqlite');
+    const store = openSqliteEventStore({
+      path,
+      upcasters: options?.upcasters,
+      pollIntervalMs: 20,
+      foldAfter,
+    });
+    return {
+      store,
+      cleanup: async () => {
+        await store.close();
+        remove();
+      },
+      corrupt: async (eventId) => {
+        const db = new Database(path);
+        db.prepare(`UPDATE events SET data = '{"truncated":' WHERE event_id = ?`).run(eventId);
+        db.close();
+      },
+      noGlobalIdIndex: SQLITE_ID_SCOPE,
+    };
+  });
+}
 
 const stream = streams.message('1', peer('user', '5'), 1);
 
@@ -61,7 +75,7 @@ describe('sqlite event store on disk', () => {
       expect(appended.currentVersion).toBe(1);
       await again.close();
       const db = new Database(path, { readonly: true });
-      expect(db.pragma('user_version', { simple: true })).toBe(2);
+      expect(db.pragma('user_version', { simple: true })).toBe(3);
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
       db.close();
     } finally {
@@ -109,48 +123,29 @@ describe('sqlite event store on disk', () => {
     }
   });
 
-  test('a stream prefix read searches a range of the stream index instead of scanning the table', async () => {
+  test('prefix reads and append lookups search the stream index, never scan it', async () => {
     const { dir, remove } = tempDir();
     try {
       const path = join(dir, 'events.sqlite');
       const store = openSqliteEventStore({ path });
       await store.append(stream, [sampleEvent('MessagePinned')]);
       await store.close();
-      const db = new Database(path, { readonly: true });
-      const plan = (prefix: string, types?: string[]) => {
-        const { sql, params } = readAllQuery(0, 100, types, prefix);
-        return (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[])
-          .map((row) => row.detail)
-          .join('; ');
-      };
-      expect(plan('message-1.u5.')).toMatch(/SEARCH events USING INDEX \S+ \(stream>\? AND stream<\?\)/);
-      expect(plan('message-1.u5.', ['MessageCreated'])).toMatch(
-        /USING INDEX \S+ \(stream>\? AND stream<\?\)/,
-      );
-      expect(plan('message-1.u5.')).not.toMatch(/SCAN events/);
-      db.close();
-    } finally {
-      remove();
-    }
-  });
-
-  test('the lookups of an append search the stream index and the late id index', () => {
-    const { dir, remove } = tempDir();
-    try {
-      const path = join(dir, 'events.sqlite');
-      openSqliteEventStore({ path }).close();
-      const db = new Database(path, { readonly: true });
-      const plan = (sql: string, ...params: string[]) =>
+      const db = new Database(indexPathFor(path), { readonly: true });
+      const plan = (sql: string, ...params: (string | number)[]) =>
         (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[])
           .map((row) => row.detail)
           .join('; ');
+      const range = /SEARCH stream_index USING PRIMARY KEY \(stream>\? AND stream<\?\)/;
+      expect(plan(RANGE, 'message-1.u5.', 'message-1.u5/', 0, 100)).toMatch(range);
+      expect(plan(RANGE_OF_TYPES, 'message-1.u5.', 'message-1.u5/', 0, '[]', 100)).toMatch(range);
       expect(plan(EARLY_EVENTS, '[]')).toMatch(
-        /SEARCH e USING INDEX \S+ \(stream=\? AND stream_version<\?\)/,
+        /SEARCH i USING PRIMARY KEY \(stream=\? AND stream_version<\?\)/,
       );
       expect(plan(LATE_EVENTS, stream, '[]')).toMatch(
-        /SEARCH events USING INDEX events_late_ids \(stream=\? AND event_id=\?\)/,
+        /SEARCH stream_index USING INDEX stream_index_late_ids \(stream=\? AND event_id=\?/,
       );
-      expect(plan(EARLY_EVENTS, '[]')).not.toMatch(/SCAN e\b/);
+      expect(plan(RANGE, '', '', 0, 1)).not.toMatch(/SCAN stream_index/);
+      expect(plan(EARLY_EVENTS, '[]')).not.toMatch(/SCAN i\b/);
       db.close();
     } finally {
       remove();
@@ -245,14 +240,137 @@ describe('sqlite event store on disk', () => {
         await store.close();
       }
       const check = new Database(path, { readonly: true });
-      expect(check.pragma('user_version', { simple: true })).toBe(2);
+      expect(check.pragma('user_version', { simple: true })).toBe(3);
+      // The event table keeps no index of its own: streams are looked up in the index file.
       const indexes = check
         .prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'events'")
         .pluck()
         .all();
-      expect(indexes).toContain('events_late_ids');
-      expect(indexes).toHaveLength(2);
+      expect(indexes).toEqual([]);
       check.close();
+    } finally {
+      remove();
+    }
+  });
+
+  test('lookups join the index and the unindexed tail: reads, versions and retries across both', async () => {
+    const { dir, remove } = tempDir();
+    const path = join(dir, 'events.sqlite');
+    try {
+      const long = 'chat-1.u3';
+      const early = Array.from({ length: LATE_VERSION + 4 }, () => sampleEvent('ChatObserved'));
+      const first = openSqliteEventStore({ path });
+      const stored = await first.append(long, early);
+      await first.append(stream, [sampleEvent('MessagePinned')]);
+      // Closing indexes everything; what the reopened store appends stays in its tail.
+      await first.close();
+      const store = openSqliteEventStore({ path });
+      try {
+        const later = Array.from({ length: 3 }, () => sampleEvent('ChatObserved'));
+        const appended = await store.append(long, later, { expectedVersion: early.length - 1 });
+        expect(appended.events.map((e) => e.streamVersion)).toEqual([20, 21, 22]);
+        const wrong = await store
+          .append(long, [sampleEvent('ChatObserved')], { expectedVersion: 19 })
+          .catch((e) => e);
+        expect(String(wrong)).toMatch(/stream is at 22/);
+
+        const versions = async (options?: Parameters<typeof store.readStream>[1]) =>
+          (await store.readStream(long, options)).map((e) => e.streamVersion);
+        expect(await versions()).toEqual(Array.from({ length: 23 }, (_, i) => i));
+        expect(await versions({ fromVersion: 18, limit: 4 })).toEqual([18, 19, 20, 21]);
+        expect(await versions({ direction: 'backwards', limit: 5 })).toEqual([22, 21, 20, 19, 18]);
+        expect(await versions({ direction: 'backwards', fromVersion: 20, limit: 2 })).toEqual([20, 19]);
+
+        // Retries of an early indexed event, a late indexed one and a tail one.
+        const retry = await store.append(long, [early[2]!, early[LATE_VERSION + 1]!, later[1]!]);
+        expect(retry.events).toEqual([
+          { ...stored.events[2]!, duplicate: true },
+          { ...stored.events[LATE_VERSION + 1]!, duplicate: true },
+          { ...appended.events[1]!, duplicate: true },
+        ]);
+
+        const prefix = await store.readAll({ streamPrefix: 'chat-1.u3' });
+        expect(prefix.map((e) => e.streamVersion)).toEqual(Array.from({ length: 23 }, (_, i) => i));
+        const page = await store.readAll({
+          streamPrefix: 'chat-1.',
+          after: prefix[18]!.globalPosition,
+          limit: 3,
+        });
+        expect(page.map((e) => e.streamVersion)).toEqual([19, 20, 21]);
+        const typed = await store.readAll({ streamPrefix: 'message-1.', types: ['MessagePinned'] });
+        expect(typed.map((e) => e.stream)).toEqual([stream]);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      remove();
+    }
+  });
+
+  test('a stream another connection created and indexed before this one saw it is not new here', async () => {
+    const { dir, remove } = tempDir();
+    const path = join(dir, 'events.sqlite');
+    const mine = openSqliteEventStore({ path });
+    try {
+      // This store appends first, so it knows the streams stored so far.
+      await mine.append(stream, [sampleEvent('MessagePinned')]);
+      const other = openSqliteEventStore({ path });
+      await other.append('chat-1.u9', [sampleEvent('ChatObserved')]);
+      // Closing indexes it: this store's tail never holds it.
+      await other.close();
+      const next = await mine.append('chat-1.u9', [sampleEvent('ChatObserved')]);
+      expect(next.events[0]!.streamVersion).toBe(1);
+      expect((await mine.readStream('chat-1.u9')).map((e) => e.streamVersion)).toEqual([0, 1]);
+    } finally {
+      await mine.close();
+      remove();
+    }
+  });
+
+  test('the stream index is derived: a deleted or stale one is rebuilt from the events file', async () => {
+    const { dir, remove } = tempDir();
+    const path = join(dir, 'events.sqlite');
+    const backup = join(dir, 'backup.sqlite');
+    try {
+      const store = openSqliteEventStore({ path });
+      const events = Array.from({ length: 5 }, () => sampleEvent('MessagePinned'));
+      await store.append(stream, events.slice(0, 3));
+      await store.close();
+      copyFileSync(path, backup);
+      const again = openSqliteEventStore({ path });
+      await again.append(stream, events.slice(3));
+      await again.close();
+
+      // The backup comes back beside an index that has seen two events more.
+      copyFileSync(backup, path);
+      const log = captureLog('warn');
+      const restored = openSqliteEventStore({ path, logger: log.logger });
+      expect(log.problems()).toEqual(['stream index did not match the event file; rebuilding it']);
+      expect((await restored.readStream(stream)).map((e) => e.id)).toEqual(
+        events.slice(0, 3).map((e) => e.id),
+      );
+      const next = await restored.append(stream, [events[3]!], { expectedVersion: 2 });
+      expect(next.events[0]).toMatchObject({ streamVersion: 3, duplicate: false });
+      await restored.close();
+
+      // A file of someone else's at the index's name is refused, not dropped.
+      rmSync(indexPathFor(path));
+      const foreign = new Database(indexPathFor(path));
+      foreign.exec('CREATE TABLE notes (body TEXT)');
+      foreign.close();
+      expect(() => openSqliteEventStore({ path })).toThrow(
+        /events\.index\.sqlite is another SQLite database/,
+      );
+
+      rmSync(indexPathFor(path));
+      const rebuilt = openSqliteEventStore({ path });
+      expect(existsSync(indexPathFor(path))).toBe(true);
+      expect((await rebuilt.readStream(stream)).map((e) => e.streamVersion)).toEqual([0, 1, 2, 3]);
+      expect((await rebuilt.append(stream, [events[0]!])).events[0]).toMatchObject({
+        streamVersion: 0,
+        duplicate: true,
+      });
+      await rebuilt.close();
     } finally {
       remove();
     }
@@ -275,60 +393,68 @@ describe('sqlite event store on disk', () => {
     }
   });
 
-  test('two processes appending to one file at once: nothing lost, nothing doubled', async () => {
-    const { dir, remove } = tempDir();
-    const path = join(dir, 'events.sqlite');
-    try {
-      // Create the schema first so that both writers race on appends, not on creation.
-      await openSqliteEventStore({ path }).close();
-      const script = fileURLToPath(new URL('./fixtures/sqlite-writer.ts', import.meta.url));
-      const rounds = 150;
-      const start = (writer: string) => {
-        const child = spawn(process.execPath, [script, path, writer, String(rounds)], {
-          stdio: ['pipe', 'pipe', 'pipe'],
-        });
-        let out = '';
-        let err = '';
-        const ready = new Promise<void>((resolve, reject) => {
-          child.stdout.on('data', (d) => {
-            out += d;
-            if (out.startsWith('ready\n')) resolve();
+  test.each([
+    ['as configured', 'default'],
+    ['each indexing after every commit', '1'],
+  ])(
+    'two processes appending to one file at once, %s: nothing lost, nothing doubled',
+    async (_, foldAfter) => {
+      const { dir, remove } = tempDir();
+      const path = join(dir, 'events.sqlite');
+      try {
+        // Create the schema first so that both writers race on appends, not on creation.
+        await openSqliteEventStore({ path }).close();
+        const script = fileURLToPath(new URL('./fixtures/sqlite-writer.ts', import.meta.url));
+        const rounds = 150;
+        const start = (writer: string) => {
+          const child = spawn(process.execPath, [script, path, writer, String(rounds), foldAfter], {
+            stdio: ['pipe', 'pipe', 'pipe'],
           });
-          child.on('error', reject);
-          child.on('close', () => reject(new Error(`writer ${writer} ended before it was ready: ${err}`)));
-        });
-        child.stderr.on('data', (d) => (err += d));
-        const done = new Promise<{ ids: string[]; startedAt: number; endedAt: number }>((resolve, reject) => {
-          child.on('close', (code) =>
-            code === 0
-              ? resolve(JSON.parse(out.slice('ready\n'.length)))
-              : reject(new Error(`writer ${writer} exited ${code}: ${err}`)),
+          let out = '';
+          let err = '';
+          const ready = new Promise<void>((resolve, reject) => {
+            child.stdout.on('data', (d) => {
+              out += d;
+              if (out.startsWith('ready\n')) resolve();
+            });
+            child.on('error', reject);
+            child.on('close', () => reject(new Error(`writer ${writer} ended before it was ready: ${err}`)));
+          });
+          child.stderr.on('data', (d) => (err += d));
+          const done = new Promise<{ ids: string[]; startedAt: number; endedAt: number }>(
+            (resolve, reject) => {
+              child.on('close', (code) =>
+                code === 0
+                  ? resolve(JSON.parse(out.slice('ready\n'.length)))
+                  : reject(new Error(`writer ${writer} exited ${code}: ${err}`)),
+              );
+            },
           );
-        });
-        return { ready, done, go: () => child.stdin.end('go\n') };
-      };
-      const writers = [start('2'), start('3')];
-      await Promise.all(writers.map((w) => w.ready));
-      for (const w of writers) w.go();
-      const [first, second] = await Promise.all(writers.map((w) => w.done));
-      // Both wrote while the other was writing.
-      expect(first!.startedAt).toBeLessThan(second!.endedAt);
-      expect(second!.startedAt).toBeLessThan(first!.endedAt);
-      const a = first!.ids;
-      const b = second!.ids;
-      expect(a).toHaveLength(rounds * 3);
-      expect(b).toHaveLength(rounds * 3);
+          return { ready, done, go: () => child.stdin.end('go\n') };
+        };
+        const writers = [start('2'), start('3')];
+        await Promise.all(writers.map((w) => w.ready));
+        for (const w of writers) w.go();
+        const [first, second] = await Promise.all(writers.map((w) => w.done));
+        // Both wrote while the other was writing.
+        expect(first!.startedAt).toBeLessThan(second!.endedAt);
+        expect(second!.startedAt).toBeLessThan(first!.endedAt);
+        const a = first!.ids;
+        const b = second!.ids;
+        expect(a).toHaveLength(rounds * 3);
+        expect(b).toHaveLength(rounds * 3);
 
-      const store = openSqliteEventStore({ path });
-      const all = await store.readAll();
-      expect(all.map((e) => e.id).sort()).toEqual([...a, ...b].sort());
-      const sequences = all.map((e) => e.sequence!);
-      expect(sequences).toEqual([...sequences].sort((x, y) => x - y));
-      const shared = await store.readStream('chat-1.u1');
-      expect(shared.map((e) => e.streamVersion)).toEqual(Array.from({ length: rounds * 4 }, (_, i) => i));
-      await store.close();
-    } finally {
-      remove();
-    }
-  });
+        const store = openSqliteEventStore({ path });
+        const all = await store.readAll();
+        expect(all.map((e) => e.id).sort()).toEqual([...a, ...b].sort());
+        const sequences = all.map((e) => e.sequence!);
+        expect(sequences).toEqual([...sequences].sort((x, y) => x - y));
+        const shared = await store.readStream('chat-1.u1');
+        expect(shared.map((e) => e.streamVersion)).toEqual(Array.from({ length: rounds * 4 }, (_, i) => i));
+        await store.close();
+      } finally {
+        remove();
+      }
+    },
+  );
 });

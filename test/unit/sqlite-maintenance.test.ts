@@ -1,11 +1,11 @@
-// The SQLite checkpointer: a thread copies the WAL back while the writer keeps committing, the
+// The SQLite maintenance thread's checkpoints: it copies the WAL back while the writer keeps committing, the
 // writer starts a long WAL afresh, and closing stops the thread. Small limits keep it quick.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, test } from '@jest/globals';
 import Database from 'better-sqlite3';
-import { SqliteCheckpointer } from '../../src/eventstore/sqlite-checkpointer.ts';
+import { SqliteMaintenance } from '../../src/eventstore/sqlite-maintenance.ts';
 import { silentLogger } from '../../src/log/logger.ts';
 
 let dir: string;
@@ -44,31 +44,29 @@ async function until(condition: () => boolean): Promise<void> {
 }
 
 test('the thread copies the WAL back once enough frames wait, not before', async () => {
-  const checkpointer = new SqliteCheckpointer(db, join(dir, 'events.sqlite'), silentLogger, {
-    wakeFrames: 50,
-    restartFrames: 1_000,
+  const maintenance = new SqliteMaintenance(db, join(dir, 'events.sqlite'), silentLogger, {
+    limits: { wakeFrames: 50, restartFrames: 1_000, checkEvery: 1 },
   });
   try {
     commit(20);
-    checkpointer.committed();
+    maintenance.committed();
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(wal()[1]).toBe(0);
     commit(40);
-    checkpointer.committed();
+    maintenance.committed();
     const [frames] = wal();
     await until(() => wal()[1] === frames);
     // The writer's own automatic checkpoint is far out, so this copy was the thread's.
     expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(4_000);
   } finally {
-    await checkpointer.close();
+    await maintenance.close();
   }
 });
 
 test('a long WAL is copied by the writer and starts afresh; rows survive', async () => {
   // The thread is never woken here, so only the writer can let the WAL start over.
-  const checkpointer = new SqliteCheckpointer(db, join(dir, 'events.sqlite'), silentLogger, {
-    wakeFrames: 100_000,
-    restartFrames: 300,
+  const maintenance = new SqliteMaintenance(db, join(dir, 'events.sqlite'), silentLogger, {
+    limits: { wakeFrames: 100_000, restartFrames: 300, checkEvery: 1 },
   });
   try {
     let previous = 0;
@@ -80,7 +78,7 @@ test('a long WAL is copied by the writer and starts afresh; rows survive', async
       if (frames < previous) restarts++;
       previous = frames;
       longest = Math.max(longest, frames);
-      checkpointer.committed();
+      maintenance.committed();
     }
     // 1,200 pages went through a WAL that started afresh after about 300; SQLite's own
     // automatic checkpoint (at 1,200) never came into play.
@@ -88,7 +86,7 @@ test('a long WAL is copied by the writer and starts afresh; rows survive', async
     expect(longest).toBeLessThan(300 + 40);
     expect(db.prepare('SELECT count(*) FROM pages').pluck().get()).toBe(1_200);
   } finally {
-    await checkpointer.close();
+    await maintenance.close();
   }
   db.close();
   const again = new Database(join(dir, 'events.sqlite'), { readonly: true });
@@ -96,18 +94,17 @@ test('a long WAL is copied by the writer and starts afresh; rows survive', async
   again.close();
 });
 
-test('close waits for the thread; a closed checkpointer wakes nothing', async () => {
-  const checkpointer = new SqliteCheckpointer(db, join(dir, 'events.sqlite'), silentLogger, {
-    wakeFrames: 10,
-    restartFrames: 1_000,
+test('close waits for the thread; a closed one wakes nothing', async () => {
+  const maintenance = new SqliteMaintenance(db, join(dir, 'events.sqlite'), silentLogger, {
+    limits: { wakeFrames: 10, restartFrames: 1_000, checkEvery: 1 },
   });
   commit(20);
-  checkpointer.committed();
+  maintenance.committed();
   await until(() => wal()[1] === wal()[0]);
-  await checkpointer.close();
-  await checkpointer.close();
+  await maintenance.close();
+  await maintenance.close();
   commit(20);
-  checkpointer.committed();
+  maintenance.committed();
   await new Promise((resolve) => setTimeout(resolve, 100));
   const [frames, copied] = wal();
   expect(copied).toBeLessThan(frames);

@@ -1,0 +1,51 @@
+// The thread behind SqliteMaintenance: whenever the writer signals, it folds the new events into
+// the stream index and, when asked, copies committed WAL frames back into the database file, so
+// that both run beside the appends. Blocking waits are fine here: this thread has nothing else to do.
+
+import { parentPort, workerData } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+import { FOLD, FOLD_CHUNK, type MaintenanceData, SIGNAL, STATE } from './sqlite-maintenance.ts';
+import { openIndexFile, StreamIndexFolder } from './sqlite-stream-index.ts';
+
+const { path, indexPath, state } = workerData as MaintenanceData;
+const flags = new Int32Array(state);
+// Waits out another process's fold of the same index rather than failing it.
+const db = new Database(path, { fileMustExist: true, timeout: 10_000 });
+// The same durability as the writer: the WAL is synced before it is copied, the file after.
+db.pragma('synchronous = NORMAL');
+const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
+const index = indexPath === undefined ? undefined : openIndexFile(indexPath, 10_000);
+const folder = index === undefined ? undefined : new StreamIndexFolder(index, db);
+
+const report = (job: string, error: unknown) =>
+  parentPort?.postMessage({ job, reason: error instanceof Error ? error.message : String(error) });
+
+const stopping = () => Atomics.load(flags, STATE) === 2;
+
+let seen = 0;
+let folding = folder !== undefined;
+for (;;) {
+  Atomics.wait(flags, SIGNAL, seen);
+  seen = Atomics.load(flags, SIGNAL);
+  if (stopping()) break;
+  if (folding && Atomics.load(flags, FOLD) === 1) {
+    try {
+      while (folder!.fold(FOLD_CHUNK) === FOLD_CHUNK && !stopping());
+    } catch (error) {
+      // The writer notices the index falling behind and folds itself.
+      folding = false;
+      report('index', error);
+    }
+    Atomics.store(flags, FOLD, 0);
+  }
+  if (Atomics.load(flags, STATE) !== 1) continue;
+  try {
+    checkpoint.run();
+  } catch (error) {
+    // Another connection's checkpoint holds the lock: that one does the work.
+    if ((error as { code?: unknown }).code !== 'SQLITE_BUSY') report('checkpoint', error);
+  }
+  Atomics.compareExchange(flags, STATE, 1, 0);
+}
+index?.close();
+db.close();

@@ -1,0 +1,263 @@
+// The SQLite event store's stream index: which events each stream holds, in a file of its own next
+// to the events. Appends write only the event table, in global order, so a commit writes a few
+// pages at its end; indexing a batch by stream in the same commit wrote a page for nearly every
+// stream it touched. A thread folds new events in here behind the appends (sqlite-index-worker.ts)
+// and lookups add what it has not reached yet (sqlite-tail.ts). The file is derived from the event
+// table: a missing, stale or foreign one is rebuilt from it.
+import Database from 'better-sqlite3';
+import type { TailEvent } from './sqlite-tail.ts';
+
+/** Marks the file as a stream index ('TAIX'). */
+const APPLICATION_ID = 0x54414958;
+/** Bumped when the layout changes: an index of another version is dropped and rebuilt. */
+const INDEX_VERSION = 1;
+
+/**
+ * The first version that the id index holds; ids of a stream's earlier events are found by reading
+ * its first events, which most streams (one message each) never go past.
+ */
+export const LATE_VERSION = 16;
+
+const SCHEMA = `
+  CREATE TABLE stream_index (
+    stream TEXT NOT NULL,
+    stream_version INTEGER NOT NULL,
+    global_position INTEGER NOT NULL,
+    event_id TEXT NOT NULL,
+    type TEXT NOT NULL,
+    PRIMARY KEY (stream, stream_version)
+  ) WITHOUT ROWID, STRICT;
+  CREATE INDEX stream_index_late_ids ON stream_index (stream, event_id) WHERE stream_version >= ${LATE_VERSION};
+  -- Every event up to 'through' is indexed; 'last_event_id' is the event there, so that an index
+  -- left beside a different event file is noticed.
+  CREATE TABLE indexed (
+    one INTEGER PRIMARY KEY CHECK (one = 1),
+    through INTEGER NOT NULL,
+    last_event_id TEXT
+  ) STRICT;
+  INSERT INTO indexed VALUES (1, 0, NULL);`;
+
+/** The index file for an event file: events.sqlite -> events.index.sqlite. */
+export function indexPathFor(eventsPath: string): string {
+  return `${eventsPath.replace(/\.sqlite$/, '')}.index.sqlite`;
+}
+
+/** Opens the index file, creating it, or dropping one of another layout. */
+export function openIndexFile(path: string, busyTimeoutMs: number): Database.Database {
+  const db = new Database(path, { timeout: busyTimeoutMs });
+  try {
+    db.pragma('journal_mode = WAL');
+    // A power cut can lose the index's last folds, never the events: they are folded again.
+    db.pragma('synchronous = NORMAL');
+    db.transaction(() => {
+      const id = db.pragma('application_id', { simple: true }) as number;
+      const version = db.pragma('user_version', { simple: true }) as number;
+      if (id === APPLICATION_ID && version === INDEX_VERSION) return;
+      const tables = db
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table'")
+        .pluck()
+        .all() as string[];
+      if (id !== APPLICATION_ID && tables.length > 0)
+        throw new Error(`${path} is another SQLite database, not the event store's stream index`);
+      for (const table of tables) db.exec(`DROP TABLE "${table.replaceAll('"', '""')}"`);
+      db.exec(SCHEMA);
+      db.pragma(`user_version = ${INDEX_VERSION}`);
+      db.pragma(`application_id = ${APPLICATION_ID}`);
+    }).immediate();
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+type IndexedRow = [number, string | null];
+type NewRow = [number, string, number, string, string];
+
+/**
+ * Folds events from the event table into the index. Used by the index thread and, when the thread
+ * is unavailable or far behind, by the writer itself.
+ */
+export class StreamIndexFolder {
+  readonly #index: Database.Database;
+  readonly #indexed: Database.Statement;
+  readonly #newEvents: Database.Statement;
+  readonly #insert: Database.Statement;
+  readonly #advance: Database.Statement;
+  readonly #fold: (limit: number) => number;
+
+  /** @param events a connection to the event file, only read */
+  constructor(index: Database.Database, events: Database.Database) {
+    this.#index = index;
+    this.#indexed = index.prepare('SELECT through, last_event_id FROM indexed').raw();
+    this.#newEvents = events
+      .prepare(
+        'SELECT global_position, stream, stream_version, event_id, type FROM events WHERE global_position > ? ORDER BY global_position LIMIT ?',
+      )
+      .raw();
+    this.#insert = index.prepare(
+      'INSERT INTO stream_index (stream, stream_version, global_position, event_id, type) VALUES (?, ?, ?, ?, ?)',
+    );
+    this.#advance = index.prepare('UPDATE indexed SET through = ?, last_event_id = ?');
+    this.#fold = index.transaction((limit: number) => this.#foldLocked(limit)).immediate;
+  }
+
+  /** Indexes up to `limit` new events in one transaction; returns how many. */
+  fold(limit: number): number {
+    return this.#fold(limit);
+  }
+
+  #foldLocked(limit: number): number {
+    const [through] = this.#indexed.get() as IndexedRow;
+    const rows = this.#newEvents.all(through, limit) as NewRow[];
+    if (rows.length === 0) return 0;
+    const last = rows[rows.length - 1]!;
+    // In index order, each page of the index is visited once.
+    rows.sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : a[2] - b[2]));
+    for (const [position, stream, version, id, type] of rows)
+      this.#insert.run(stream, version, position, id, type);
+    this.#advance.run(last[0], last[3]);
+    return rows.length;
+  }
+
+  /**
+   * Empties the index when it does not describe this event file: it reaches past the file's end, or
+   * the event it last indexed is not the one stored there (a file restored or swapped beside it).
+   */
+  verify(eventAt: (position: number) => string | undefined): boolean {
+    const [through, lastId] = this.#indexed.get() as IndexedRow;
+    if (through === 0 || eventAt(through) === lastId) return true;
+    this.#index
+      .transaction(() => {
+        this.#index.exec('DELETE FROM stream_index');
+        this.#advance.run(0, null);
+      })
+      .immediate();
+    return false;
+  }
+}
+
+/** An event of the index: enough for lookups, the rest is in the event table. */
+export type IndexedEvent = TailEvent;
+
+type EarlyRow = [string, number, string, string, number];
+type LateRow = [string, string, number, number];
+type EntryRow = [number, string, number, string, string];
+
+/** Every indexed event below LATE_VERSION of the streams in a JSON array. */
+export const EARLY_EVENTS = `
+  SELECT i.stream, i.stream_version, i.event_id, i.type, i.global_position
+    FROM json_each(?) AS s JOIN stream_index AS i ON i.stream = s.value AND i.stream_version < ${LATE_VERSION}`;
+
+/** The indexed events of one stream, from LATE_VERSION on, with an id in a JSON array. */
+export const LATE_EVENTS = `
+  SELECT event_id, type, stream_version, global_position FROM stream_index INDEXED BY stream_index_late_ids
+   WHERE stream = ? AND stream_version >= ${LATE_VERSION} AND event_id IN (SELECT value FROM json_each(?))`;
+
+const ENTRY = 'global_position, stream, stream_version, event_id, type';
+
+/** The indexed events after a position of the streams in a range, in global order. */
+export const RANGE = `
+  SELECT ${ENTRY} FROM stream_index
+   WHERE stream >= ? AND stream < ? AND global_position > ? ORDER BY global_position LIMIT ?`;
+
+/** RANGE, of some types only. */
+export const RANGE_OF_TYPES = `
+  SELECT ${ENTRY} FROM stream_index
+   WHERE stream >= ? AND stream < ? AND global_position > ? AND type IN (SELECT value FROM json_each(?))
+   ORDER BY global_position LIMIT ?`;
+
+/** The queries lookups make of the index. Each call is one read of one snapshot. */
+export class StreamIndexReader {
+  readonly #through: Database.Statement;
+  readonly #streams: Database.Statement;
+  readonly #early: Database.Statement;
+  readonly #head: Database.Statement;
+  readonly #late: Database.Statement;
+  readonly #forwards: Database.Statement;
+  readonly #backwards: Database.Statement;
+  readonly #rangeSize: Database.Statement;
+  readonly #range: Database.Statement;
+  readonly #rangeOfTypes: Database.Statement;
+  readonly #snapshot: <T>(work: (through: number) => T) => T;
+
+  constructor(index: Database.Database) {
+    this.#through = index.prepare('SELECT through FROM indexed').pluck();
+    this.#streams = index.prepare('SELECT stream FROM stream_index WHERE stream_version = 0').pluck();
+    this.#early = index.prepare(EARLY_EVENTS).raw();
+    this.#head = index.prepare('SELECT max(stream_version) FROM stream_index WHERE stream = ?').pluck();
+    this.#late = index.prepare(LATE_EVENTS).raw();
+    this.#forwards = index
+      .prepare(
+        `SELECT ${ENTRY} FROM stream_index WHERE stream = ? AND stream_version >= ? ORDER BY stream_version LIMIT ?`,
+      )
+      .raw();
+    this.#backwards = index
+      .prepare(
+        `SELECT ${ENTRY} FROM stream_index WHERE stream = ? AND stream_version <= ? ORDER BY stream_version DESC LIMIT ?`,
+      )
+      .raw();
+    this.#rangeSize = index
+      .prepare('SELECT count(*) FROM (SELECT 1 FROM stream_index WHERE stream >= ? AND stream < ? LIMIT ?)')
+      .pluck();
+    this.#range = index.prepare(RANGE).raw();
+    this.#rangeOfTypes = index.prepare(RANGE_OF_TYPES).raw();
+    const snapshot = index.transaction((work: (through: number) => unknown) =>
+      work(this.#through.get() as number),
+    );
+    this.#snapshot = snapshot as <T>(work: (through: number) => T) => T;
+  }
+
+  /** Runs `work` in one read transaction, given the last position the index holds. */
+  snapshot<T>(work: (through: number) => T): T {
+    return this.#snapshot(work);
+  }
+
+  /** Every indexed stream. */
+  streams(): IterableIterator<string> {
+    return this.#streams.iterate() as IterableIterator<string>;
+  }
+
+  /** Indexed events of these streams below LATE_VERSION, as [stream, version, id, type, position]. */
+  early(streams: readonly string[]): EarlyRow[] {
+    return this.#early.all(JSON.stringify(streams)) as EarlyRow[];
+  }
+
+  head(stream: string): number {
+    return (this.#head.get(stream) as number | null) ?? -1;
+  }
+
+  /** Indexed events of a stream from LATE_VERSION on with one of these ids. */
+  late(stream: string, ids: readonly string[]): LateRow[] {
+    return this.#late.all(stream, JSON.stringify(ids)) as LateRow[];
+  }
+
+  stream(stream: string, backwards: boolean, fromVersion: number | undefined, limit: number): IndexedEvent[] {
+    const rows = backwards
+      ? this.#backwards.all(stream, fromVersion ?? Number.MAX_SAFE_INTEGER, limit)
+      : this.#forwards.all(stream, fromVersion ?? 0, limit);
+    return (rows as EntryRow[]).map(toEvent);
+  }
+
+  /** How many events the range holds, counted up to `bound`. */
+  rangeSize(from: string, to: string, bound: number): number {
+    return this.#rangeSize.get(from, to, bound) as number;
+  }
+
+  /** Events after `after` of the streams in [from, to), in global order. */
+  range(from: string, to: string, after: number, types: readonly string[] | undefined, limit: number) {
+    const rows =
+      types === undefined
+        ? this.#range.all(from, to, after, limit)
+        : this.#rangeOfTypes.all(from, to, after, JSON.stringify(types), limit);
+    return (rows as EntryRow[]).map(toEvent);
+  }
+}
+
+const toEvent = ([position, stream, version, id, type]: EntryRow): IndexedEvent => ({
+  position,
+  stream,
+  version,
+  id,
+  type,
+});
