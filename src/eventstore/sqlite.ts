@@ -104,6 +104,8 @@ const MIGRATIONS: readonly string[] = [
 
 /** Above this many unindexed events, the writer indexes them itself rather than wait for the thread. */
 const MAX_TAIL = 100_000;
+/** Rows per INSERT statement. */
+const INSERT_ROWS = 25;
 /** Events indexed per transaction when the writer catches up itself. */
 const CATCH_UP_CHUNK = 20_000;
 
@@ -149,7 +151,6 @@ export class SqliteEventStore implements EventStore {
   readonly #appended = new AppendSignal();
   readonly #closing = new AbortController();
   readonly #statements: {
-    insert: Database.Statement;
     tail: Database.Statement;
     newStreams: Database.Statement;
     head: Database.Statement;
@@ -157,6 +158,8 @@ export class SqliteEventStore implements EventStore {
     byPositions: Database.Statement;
   };
   readonly #readAllStatements = new Map<string, Database.Statement>();
+  readonly #inserts: Database.Statement[] = [];
+  readonly #insertParams: unknown[] = [];
   readonly #maintenance: SqliteMaintenance;
   readonly #appendTransaction: (requests: readonly PreparedRequest[]) => Appended;
 
@@ -181,9 +184,6 @@ export class SqliteEventStore implements EventStore {
       const version = migrate(this.#db, options.path);
       const db = this.#db;
       this.#statements = {
-        insert: db.prepare(
-          'INSERT INTO events (event_id, stream, stream_version, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-        ),
         tail: db
           .prepare(
             'SELECT global_position, stream, stream_version, event_id, type FROM events WHERE global_position > ? ORDER BY global_position',
@@ -253,28 +253,57 @@ export class SqliteEventStore implements EventStore {
 
   /** Runs inside BEGIN IMMEDIATE: no other writer can move a stream between lookup and insert. */
   #appendLocked(requests: readonly PreparedRequest[]): Appended {
-    const { insert } = this.#statements;
     const { existing, versions } = this.#lookUp(requests);
     const plan: AppendPlan = planAppend(requests, existing, versions);
     const recordedAt = new Date().toISOString();
-    const positions: GlobalPosition[] = new Array(plan.rows.length);
-    const written: TailEvent[] = new Array(plan.rows.length);
-    for (let i = 0; i < plan.rows.length; i++) {
-      const row = plan.rows[i]!;
-      const info = insert.run(
-        row.id,
-        row.stream,
-        row.streamVersion,
-        row.type,
-        row.data,
-        row.metadata,
-        recordedAt,
-      );
-      const position = Number(info.lastInsertRowid);
-      positions[i] = String(position);
-      written[i] = { position, stream: row.stream, version: row.streamVersion, id: row.id, type: row.type };
+    const { rows } = plan;
+    const positions: GlobalPosition[] = new Array(rows.length);
+    const written: TailEvent[] = new Array(rows.length);
+    const params = this.#insertParams;
+    for (let start = 0; start < rows.length; start += INSERT_ROWS) {
+      const count = Math.min(INSERT_ROWS, rows.length - start);
+      params.length = count * 7;
+      for (let i = 0; i < count; i++) {
+        const row = rows[start + i]!;
+        const at = i * 7;
+        params[at] = row.id;
+        params[at + 1] = row.stream;
+        params[at + 2] = row.streamVersion;
+        params[at + 3] = row.type;
+        params[at + 4] = row.data;
+        params[at + 5] = row.metadata;
+        params[at + 6] = recordedAt;
+      }
+      // The rows of one statement get consecutive row ids, the last one reported.
+      const last = Number(this.#insert(count).run(params).lastInsertRowid);
+      for (let i = 0; i < count; i++) {
+        const row = rows[start + i]!;
+        const position = last - count + 1 + i;
+        positions[start + i] = String(position);
+        written[start + i] = {
+          position,
+          stream: row.stream,
+          version: row.streamVersion,
+          id: row.id,
+          type: row.type,
+        };
+      }
     }
+    params.length = 0;
     return { results: appendResults(plan, positions), written };
+  }
+
+  /** The INSERT of `count` rows, prepared once per count: one statement per row costs more. */
+  #insert(count: number): Database.Statement {
+    let statement = this.#inserts[count];
+    if (statement === undefined) {
+      const values = Array.from({ length: count }, () => '(?, ?, ?, ?, ?, ?, ?)').join(', ');
+      statement = this.#db.prepare(
+        `INSERT INTO events (event_id, stream, stream_version, type, data, metadata, recorded_at) VALUES ${values}`,
+      );
+      this.#inserts[count] = statement;
+    }
+    return statement;
   }
 
   /**
