@@ -408,7 +408,7 @@ export class SqliteEventStore implements EventStore {
     this.#assertOpen();
     const { backwards, fromVersion, limit } = streamRead(stream, options);
     const wanted = limit ?? Number.MAX_SAFE_INTEGER;
-    if (wanted === 0) return [];
+    if (wanted === 0 || this.#certainlyNew(stream)) return [];
     const entries = this.#guard(() =>
       this.#index.snapshot((through) => {
         this.#followIndex(through);
@@ -432,6 +432,16 @@ export class SqliteEventStore implements EventStore {
     );
     const rows = this.#rowsAt(entries);
     return this.#decode(backwards ? rows.reverse() : rows);
+  }
+
+  /**
+   * True when no stream of this name is stored, known without a lookup: the filter has never seen
+   * it and nothing was appended since this store last caught up (it holds every stream up to then).
+   * Recording a new message reads its stream first, so this spares most such reads any query.
+   */
+  #certainlyNew(stream: string): boolean {
+    const streams = this.#streams;
+    return streams !== undefined && !streams.mayHave(stream) && this.#head() === this.#tail.known;
   }
 
   async readAll(options?: ReadAllOptions): Promise<StoredEvent[]> {

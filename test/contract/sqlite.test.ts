@@ -318,6 +318,7 @@ describe('sqlite event store on disk', () => {
       await other.append('chat-1.u9', [sampleEvent('ChatObserved')]);
       // Closing indexes it: this store's tail never holds it.
       await other.close();
+      expect((await mine.readStream('chat-1.u9')).map((e) => e.streamVersion)).toEqual([0]);
       const next = await mine.append('chat-1.u9', [sampleEvent('ChatObserved')]);
       expect(next.events[0]!.streamVersion).toBe(1);
       expect((await mine.readStream('chat-1.u9')).map((e) => e.streamVersion)).toEqual([0, 1]);
