@@ -4,6 +4,7 @@
 // stream it touched. A thread folds new events in here behind the appends (sqlite-index-worker.ts)
 // and lookups add what it has not reached yet (sqlite-tail.ts). The file is derived from the event
 // table: a missing, stale or foreign one is rebuilt from it.
+import { existsSync, renameSync, rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { TailEvent } from './sqlite-tail.ts';
 
@@ -40,6 +41,28 @@ const SCHEMA = `
 /** The index file for an event file: events.sqlite -> events.index.sqlite. */
 export function indexPathFor(eventsPath: string): string {
   return `${eventsPath.replace(/\.sqlite$/, '')}.index.sqlite`;
+}
+
+/**
+ * openIndexFile, but a damaged index file (not readable as SQLite) is moved aside to
+ * `<name>.damaged-<time>` and built again: it holds nothing the event file does not.
+ */
+export function openOrReplaceIndexFile(
+  path: string,
+  busyTimeoutMs: number,
+  replaced: (movedTo: string, reason: string) => void,
+): Database.Database {
+  try {
+    return openIndexFile(path, busyTimeoutMs);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code !== 'SQLITE_CORRUPT' && code !== 'SQLITE_NOTADB') throw error;
+    const movedTo = `${path}.damaged-${new Date().toISOString().replaceAll(':', '-')}`;
+    renameSync(path, movedTo);
+    for (const suffix of ['-wal', '-shm']) if (existsSync(path + suffix)) rmSync(path + suffix);
+    replaced(movedTo, error instanceof Error ? error.message : String(error));
+    return openIndexFile(path, busyTimeoutMs);
+  }
 }
 
 /** Opens the index file, creating it, or dropping one of another layout. */

@@ -24,7 +24,7 @@ import {
   type IndexedEvent,
   indexPathFor,
   LATE_VERSION,
-  openIndexFile,
+  openOrReplaceIndexFile,
   StreamIndexFolder,
   StreamIndexReader,
 } from './sqlite-stream-index.ts';
@@ -203,7 +203,9 @@ export class SqliteEventStore implements EventStore {
           .raw(),
       };
       const indexPath = indexPathFor(options.path);
-      this.#indexDb = openIndexFile(indexPath, this.#busyTimeoutMs);
+      this.#indexDb = openOrReplaceIndexFile(indexPath, this.#busyTimeoutMs, (movedTo, why) =>
+        this.#logger.warn({ path: indexPath, movedTo, reason: why }, 'stream index damaged; rebuilding it'),
+      );
       opened.push(this.#indexDb);
       this.#folder = new StreamIndexFolder(this.#indexDb, db);
       if (!this.#folder.verify((position) => this.#statements.eventAt.get(position) as string | undefined))
@@ -246,7 +248,7 @@ export class SqliteEventStore implements EventStore {
       }
       this.#appended.notify();
       this.#maintenance.committed(this.#tail.size);
-      if (this.#tail.size > MAX_TAIL) this.#catchUp();
+      if (this.#tail.size > MAX_TAIL) this.#catchUpQuietly();
     }
     return results;
   }
@@ -392,6 +394,18 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
+  /** After a commit or at close: a failure to index is for the log, the events are safe. */
+  #catchUpQuietly(): void {
+    try {
+      this.#catchUp();
+    } catch (error) {
+      this.#logger.warn(
+        { reason: reason(error) },
+        'event store index fell behind; it catches up on the next open',
+      );
+    }
+  }
+
   /** Indexes the unindexed events on this thread: at open and close, or when the thread falls behind. */
   #catchUp(): void {
     let folded = 0;
@@ -531,12 +545,8 @@ export class SqliteEventStore implements EventStore {
     // The thread's connections go first, so that closing the writer's, the last ones, checkpoints
     // what is left and removes the WALs.
     await this.#maintenance.close();
-    try {
-      // The next process to open the file then starts from a complete index.
-      this.#catchUp();
-    } catch (error) {
-      this.#logger.warn({ reason: reason(error) }, 'event store index left behind at close');
-    }
+    // The next process to open the file then starts from a complete index.
+    this.#catchUpQuietly();
     this.#indexDb.close();
     this.#db.close();
   }

@@ -2,7 +2,7 @@
 // across restarts, foreign files, and real processes writing to one file at once.
 
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -362,6 +362,15 @@ describe('sqlite event store on disk', () => {
       expect(() => openSqliteEventStore({ path })).toThrow(
         /events\.index\.sqlite is another SQLite database/,
       );
+
+      // A damaged one is moved aside, not deleted, and built again.
+      writeFileSync(indexPathFor(path), 'not a database, just bytes '.repeat(200));
+      const damagedLog = captureLog('warn');
+      const repaired = openSqliteEventStore({ path, logger: damagedLog.logger });
+      expect(damagedLog.problems()).toEqual(['stream index damaged; rebuilding it']);
+      expect(readdirSync(dir).filter((f) => f.includes('.damaged-'))).toHaveLength(1);
+      expect((await repaired.readStream(stream)).map((e) => e.streamVersion)).toEqual([0, 1, 2, 3]);
+      await repaired.close();
 
       rmSync(indexPathFor(path));
       const rebuilt = openSqliteEventStore({ path });
