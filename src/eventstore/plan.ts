@@ -42,6 +42,19 @@ export interface AppendPlan {
   readonly results: readonly PlannedResult[];
 }
 
+/**
+ * Copies a planned row's stored fields into a flat list of statement values from `at` on, in the
+ * column order (id, stream, stream version, type, data, metadata) that the SQL adapters insert.
+ */
+export function putRowValues(values: unknown[], at: number, row: PlannedRow): void {
+  values[at] = row.id;
+  values[at + 1] = row.stream;
+  values[at + 2] = row.streamVersion;
+  values[at + 3] = row.type;
+  values[at + 4] = row.data;
+  values[at + 5] = row.metadata;
+}
+
 /** Every distinct id of the batch, for the adapter's lookup of existing events. */
 export function batchIds(requests: readonly PreparedRequest[]): string[] {
   const ids = new Set<string>();

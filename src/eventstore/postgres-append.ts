@@ -5,7 +5,14 @@
 // statement skips, so a connection keeps a handful of prepared statements whatever the batch.
 import type pg from 'pg';
 import type { GlobalPosition } from '../events/envelope.ts';
-import { type AppendPlan, appendResults, batchIds, type PlannedRow, planAppend } from './plan.ts';
+import {
+  type AppendPlan,
+  appendResults,
+  batchIds,
+  type PlannedRow,
+  planAppend,
+  putRowValues,
+} from './plan.ts';
 import type { AppendResult } from './port.ts';
 import type { PreparedRequest } from './validate.ts';
 
@@ -60,16 +67,7 @@ export function lookupQuery(
 export function insertQuery(table: string, name: string, rows: readonly PlannedRow[]): pg.QueryConfig {
   const size = sizeClass(rows.length);
   const values: (string | number | null)[] = new Array(size * 6).fill(null);
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i]!;
-    const at = i * 6;
-    values[at] = row.id;
-    values[at + 1] = row.stream;
-    values[at + 2] = row.streamVersion;
-    values[at + 3] = row.type;
-    values[at + 4] = row.data;
-    values[at + 5] = row.metadata;
-  }
+  for (let i = 0; i < rows.length; i++) putRowValues(values, i * 6, rows[i]!);
   const tuples = placeholders(size, 0);
   return {
     name: `${name}${size}`,

@@ -8,7 +8,14 @@ import { upcasters as defaultUpcasters, type Upcasters } from '../events/upcaste
 import { type Logger, silentLogger } from '../log/logger.ts';
 import { decodeRow, type StoredRow } from './decode.ts';
 import { StoreClosedError, StoreUnavailableError } from './errors.ts';
-import { type AppendPlan, appendOne, appendResults, type ExistingEvent, planAppend } from './plan.ts';
+import {
+  type AppendPlan,
+  appendOne,
+  appendResults,
+  type ExistingEvent,
+  planAppend,
+  putRowValues,
+} from './plan.ts';
 import type {
   AppendRequest,
   AppendResult,
@@ -266,15 +273,8 @@ export class SqliteEventStore implements EventStore {
       const count = Math.min(INSERT_ROWS, rows.length - start);
       params.length = count * 7;
       for (let i = 0; i < count; i++) {
-        const row = rows[start + i]!;
-        const at = i * 7;
-        params[at] = row.id;
-        params[at + 1] = row.stream;
-        params[at + 2] = row.streamVersion;
-        params[at + 3] = row.type;
-        params[at + 4] = row.data;
-        params[at + 5] = row.metadata;
-        params[at + 6] = recordedAt;
+        putRowValues(params, i * 7, rows[start + i]!);
+        params[i * 7 + 6] = recordedAt;
       }
       // The rows of one statement get consecutive row ids, the last one reported.
       const last = Number(this.#insert(count).run(params).lastInsertRowid);
