@@ -51,6 +51,8 @@ export interface SqliteEventStoreOptions {
   readonly busyTimeoutMs?: number;
   /** Unindexed events before the thread indexes them (default FOLD_AFTER); tests use 1. */
   readonly foldAfter?: number;
+  /** Unindexed events before the writer indexes them itself, the thread being behind or gone. */
+  readonly writerFoldsAfter?: number;
 }
 
 /** Marks the file as ours ('TAEV'), so that pointing at another SQLite database fails clearly. */
@@ -110,7 +112,7 @@ const MIGRATIONS: readonly string[] = [
 ];
 
 /** Above this many unindexed events, the writer indexes them itself rather than wait for the thread. */
-const MAX_TAIL = 100_000;
+const WRITER_FOLDS_AFTER = 100_000;
 /** Rows per INSERT statement. */
 const INSERT_ROWS = 25;
 /** Events indexed per transaction when the writer catches up itself. */
@@ -155,6 +157,7 @@ export class SqliteEventStore implements EventStore {
   readonly #logger: Logger;
   readonly #pollIntervalMs: number;
   readonly #busyTimeoutMs: number;
+  readonly #writerFoldsAfter: number;
   readonly #appended = new AppendSignal();
   readonly #closing = new AbortController();
   readonly #statements: {
@@ -176,6 +179,7 @@ export class SqliteEventStore implements EventStore {
     this.#upcasters = options.upcasters ?? defaultUpcasters;
     this.#pollIntervalMs = options.pollIntervalMs ?? 100;
     this.#busyTimeoutMs = options.busyTimeoutMs ?? 10_000;
+    this.#writerFoldsAfter = options.writerFoldsAfter ?? WRITER_FOLDS_AFTER;
     this.#logger = options.logger ?? silentLogger;
     try {
       this.#db = new Database(options.path, { timeout: this.#busyTimeoutMs });
@@ -255,7 +259,7 @@ export class SqliteEventStore implements EventStore {
       }
       this.#appended.notify();
       this.#maintenance.committed(this.#tail.size);
-      if (this.#tail.size > MAX_TAIL) this.#catchUpQuietly();
+      if (this.#tail.size > this.#writerFoldsAfter) this.#catchUpQuietly();
     }
     return results;
   }

@@ -328,6 +328,38 @@ describe('sqlite event store on disk', () => {
     }
   });
 
+  test('when the thread does not keep the index up, the writer indexes for itself', async () => {
+    const { dir, remove } = tempDir();
+    const path = join(dir, 'events.sqlite');
+    // The thread is never asked; the writer steps in past 50 unindexed events.
+    const store = openSqliteEventStore({ path, foldAfter: 1_000_000, writerFoldsAfter: 50 });
+    const indexed = () => {
+      const index = new Database(indexPathFor(path), { readonly: true });
+      const through = index.prepare('SELECT through FROM indexed').pluck().get();
+      index.close();
+      return through;
+    };
+    try {
+      for (let batch = 0; batch < 5; batch++)
+        await store.append(
+          `chat-1.u${batch + 1}`,
+          Array.from({ length: 10 }, () => sampleEvent('ChatObserved')),
+        );
+      expect(indexed()).toBe(0);
+      await store.append(
+        'chat-1.u6',
+        Array.from({ length: 10 }, () => sampleEvent('ChatObserved')),
+      );
+      expect(indexed()).toBe(60);
+      expect((await store.readStream('chat-1.u3')).map((e) => e.streamVersion)).toEqual(
+        Array.from({ length: 10 }, (_, i) => i),
+      );
+    } finally {
+      await store.close();
+      remove();
+    }
+  });
+
   test('the stream index is derived: a deleted or stale one is rebuilt from the events file', async () => {
     const { dir, remove } = tempDir();
     const path = join(dir, 'events.sqlite');
