@@ -1,9 +1,9 @@
 // The SQLite event store's stream index: which events each stream holds, in a file of its own next
 // to the events. Appends write only the event table, in global order, so a commit writes a few
 // pages at its end; indexing a batch by stream in the same commit wrote a page for nearly every
-// stream it touched. A thread folds new events in here behind the appends (sqlite-index-worker.ts)
+// stream it touched. A thread folds new events in here behind the appends (sqlite-maintenance.ts)
 // and lookups add what it has not reached yet (sqlite-tail.ts). The file is derived from the event
-// table: a missing, stale or foreign one is rebuilt from it.
+// table: a missing, stale or damaged one is rebuilt from it; another database at its name is refused.
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { TailEvent } from './sqlite-tail.ts';
