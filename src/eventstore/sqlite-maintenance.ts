@@ -3,11 +3,11 @@
 // WAL back into the database file.
 // Checkpoints: SQLite's own automatic checkpoint runs inside the commit that crosses its threshold,
 // so that append would copy megabytes of pages and wait for two fsyncs. Here the writer only looks
-// at the WAL after a commit (a NOOP checkpoint costs microseconds) and, once enough frames are
-// waiting, asks the thread to copy them. The WAL can only start over from its beginning once every
-// frame is copied, which a thread racing the writer rarely sees; so once the WAL is long, the
-// thread is asked after every commit until only a commit or two is left uncopied, which the writer
-// then copies itself, and its next commit starts the WAL afresh. SQLite's automatic checkpoint
+// at the WAL every few commits (a NOOP checkpoint, tens of microseconds) and, once enough frames
+// are waiting, asks the thread to copy them. The WAL can only start over from its beginning once
+// every frame is copied, which a thread racing the writer rarely sees; so once the WAL is long, the
+// thread is asked at every look until only a few commits are left uncopied, which the writer then
+// copies itself, and its next commit starts the WAL afresh. SQLite's automatic checkpoint
 // stays on, further out, as the backstop should the thread be slow or gone. Durability is
 // unchanged: commits and their syncs are the writer's as before.
 import { Worker } from 'node:worker_threads';
