@@ -4,7 +4,7 @@
 
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { FOLD, FOLD_CHUNK, type MaintenanceData, SIGNAL, STATE } from './sqlite-maintenance.ts';
+import { FOLD, type MaintenanceData, SIGNAL, STATE } from './sqlite-maintenance.ts';
 import { openIndexFile, StreamIndexFolder } from './sqlite-stream-index.ts';
 
 const { path, indexPath, state } = workerData as MaintenanceData;
@@ -30,7 +30,7 @@ for (;;) {
   if (stopping()) break;
   if (folding && Atomics.load(flags, FOLD) === 1) {
     try {
-      while (folder!.fold(FOLD_CHUNK) === FOLD_CHUNK && !stopping());
+      folder!.foldAll({ stop: stopping });
     } catch (error) {
       // The writer notices the index falling behind and folds itself.
       folding = false;

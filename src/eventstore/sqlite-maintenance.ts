@@ -34,8 +34,6 @@ export const WAKE_FRAMES = 1000;
 /** A WAL this long (about 40 MB) is started afresh by the writer. */
 export const RESTART_FRAMES = 10_000;
 
-/** Events folded into the index per transaction of the thread. */
-export const FOLD_CHUNK = 20_000;
 /**
  * Unindexed events before the writer asks for a fold. Each fold makes the writer's connection drop
  * its cached pages of the index, so folding every commit would make every lookup read from disk.
@@ -89,11 +87,6 @@ export class SqliteMaintenance {
     db.pragma(`wal_autocheckpoint = ${4 * this.#limits.restartFrames}`);
   }
 
-  /** False once the thread is gone: the writer then keeps the index up itself. */
-  get running(): boolean {
-    return !this.#failed && !this.#closed;
-  }
-
   /**
    * Call after a commit, with the number of events the index does not hold yet: wakes the thread to
    * index them once there are enough and, when enough of the WAL waits, to copy it back; when the
@@ -123,7 +116,6 @@ export class SqliteMaintenance {
     const waiting = frames - copied;
     const long = frames >= restartFrames;
     if (waiting < wakeFrames && !long) return false;
-    if (this.#worker === undefined && this.#start() === undefined) return false;
     if (Atomics.compareExchange(this.#flags, STATE, 0, 1) !== 0) return false;
     // A long WAL: the thread copies until only a commit or two is left, then the writer.
     if (!long || waiting > wakeFrames / 4) return true;

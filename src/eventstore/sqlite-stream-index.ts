@@ -6,7 +6,10 @@
 // table: a missing, stale or damaged one is rebuilt from it; another database at its name is refused.
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import type { TailEvent } from './sqlite-tail.ts';
+import type { StreamEntry } from './sqlite-tail.ts';
+
+/** Events folded into the index per transaction. */
+const FOLD_CHUNK = 20_000;
 
 /** Marks the file as a stream index ('TAIX'). */
 const APPLICATION_ID = 0x54414958;
@@ -125,9 +128,18 @@ export class StreamIndexFolder {
     this.#fold = index.transaction((limit: number) => this.#foldLocked(limit)).immediate;
   }
 
-  /** Indexes up to `limit` new events in one transaction; returns how many. */
-  fold(limit: number): number {
-    return this.#fold(limit);
+  /**
+   * Indexes every new event, a transaction per chunk, until none is left or `stop` says so; reports
+   * the running count after each chunk. Returns how many it indexed.
+   */
+  foldAll(options: { stop?: () => boolean; progress?: (folded: number) => void } = {}): number {
+    let folded = 0;
+    for (;;) {
+      const chunk = this.#fold(FOLD_CHUNK);
+      folded += chunk;
+      if (chunk > 0) options.progress?.(folded);
+      if (chunk < FOLD_CHUNK || options.stop?.()) return folded;
+    }
   }
 
   #foldLocked(limit: number): number {
@@ -159,9 +171,6 @@ export class StreamIndexFolder {
     return false;
   }
 }
-
-/** An event of the index: enough for lookups, the rest is in the event table. */
-export type IndexedEvent = TailEvent;
 
 type EarlyRow = [string, number, string, string, number];
 type LateRow = [string, string, number, number];
@@ -255,7 +264,7 @@ export class StreamIndexReader {
     return this.#late.all(stream, JSON.stringify(ids)) as LateRow[];
   }
 
-  stream(stream: string, backwards: boolean, fromVersion: number | undefined, limit: number): IndexedEvent[] {
+  stream(stream: string, backwards: boolean, fromVersion: number | undefined, limit: number): StreamEntry[] {
     const rows = backwards
       ? this.#backwards.all(stream, fromVersion ?? Number.MAX_SAFE_INTEGER, limit)
       : this.#forwards.all(stream, fromVersion ?? 0, limit);
@@ -277,7 +286,7 @@ export class StreamIndexReader {
   }
 }
 
-const toEvent = ([position, stream, version, id, type]: EntryRow): IndexedEvent => ({
+const toEvent = ([position, stream, version, id, type]: EntryRow): StreamEntry => ({
   position,
   stream,
   version,

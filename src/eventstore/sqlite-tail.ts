@@ -2,8 +2,8 @@
 // kept in memory by stream. Appends write only the event table; a thread folds new events into
 // the index behind them. Until it has, lookups by stream read the index and this tail together.
 
-/** What a lookup by stream needs of an event; the rest stays in the event table. */
-export interface TailEvent {
+/** What a lookup by stream needs of an event, from the tail or the index; the rest is in the table. */
+export interface StreamEntry {
   readonly position: number;
   readonly stream: string;
   readonly version: number;
@@ -13,10 +13,10 @@ export interface TailEvent {
 
 export class UnindexedTail {
   /** In position order; entries before #start are dropped. */
-  #events: TailEvent[] = [];
+  #events: StreamEntry[] = [];
   #start = 0;
   /** Each stream's events in version (and so position) order; most streams have one, kept bare. */
-  readonly #byStream = new Map<string, TailEvent | TailEvent[]>();
+  readonly #byStream = new Map<string, StreamEntry | StreamEntry[]>();
   #known = 0;
 
   /** The highest position added: the tail holds every event from the index's end up to here. */
@@ -29,7 +29,7 @@ export class UnindexedTail {
   }
 
   /** Events must come in position order, each after `known`. */
-  add(event: TailEvent): void {
+  add(event: StreamEntry): void {
     if (event.position <= this.#known)
       throw new Error(`tail event at ${event.position} is not after ${this.#known}`);
     this.#known = event.position;
@@ -62,7 +62,7 @@ export class UnindexedTail {
   }
 
   /** Forgets everything and starts again after `position`, up to which the index holds all. */
-  restartAfter(position: number): void {
+  #restartAfter(position: number): void {
     this.#events = [];
     this.#start = 0;
     this.#byStream.clear();
@@ -71,17 +71,17 @@ export class UnindexedTail {
 
   /** Makes the tail start right after `indexed`, the last position the index holds. */
   followIndex(indexed: number): void {
-    if (indexed >= this.#known) this.restartAfter(indexed);
+    if (indexed >= this.#known) this.#restartAfter(indexed);
     else this.dropThrough(indexed);
   }
 
   /** Every event of the tail, in position order. */
-  *events(): IterableIterator<TailEvent> {
+  *events(): IterableIterator<StreamEntry> {
     for (let i = this.#start; i < this.#events.length; i++) yield this.#events[i]!;
   }
 
   /** The stream's events still in the tail, in version order. */
-  stream(stream: string): readonly TailEvent[] {
+  stream(stream: string): readonly StreamEntry[] {
     const held = this.#byStream.get(stream);
     return held === undefined ? [] : Array.isArray(held) ? held : [held];
   }
@@ -93,8 +93,8 @@ export class UnindexedTail {
   }
 
   /** Events after `after` whose stream starts with `prefix`, in position order. */
-  withPrefix(prefix: string, after: number): TailEvent[] {
-    const out: TailEvent[] = [];
+  withPrefix(prefix: string, after: number): StreamEntry[] {
+    const out: StreamEntry[] = [];
     for (let i = this.#start; i < this.#events.length; i++) {
       const event = this.#events[i]!;
       if (event.position > after && event.stream.startsWith(prefix)) out.push(event);

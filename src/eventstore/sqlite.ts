@@ -28,14 +28,13 @@ import type {
 import { allRead, prefixSuccessor, sequencePosition, streamRead } from './read-options.ts';
 import { SqliteMaintenance } from './sqlite-maintenance.ts';
 import {
-  type IndexedEvent,
   indexPathFor,
   LATE_VERSION,
   openOrReplaceIndexFile,
   StreamIndexFolder,
   StreamIndexReader,
 } from './sqlite-stream-index.ts';
-import { type TailEvent, UnindexedTail } from './sqlite-tail.ts';
+import { type StreamEntry, UnindexedTail } from './sqlite-tail.ts';
 import { StreamFilter } from './stream-filter.ts';
 import { type PreparedRequest, prepareAppend } from './validate.ts';
 import { AppendSignal, untilClosed, waitUntilNew } from './wait.ts';
@@ -115,8 +114,8 @@ const MIGRATIONS: readonly string[] = [
 const WRITER_FOLDS_AFTER = 100_000;
 /** Rows per INSERT statement. */
 const INSERT_ROWS = 25;
-/** Events indexed per transaction when the writer catches up itself. */
-const CATCH_UP_CHUNK = 20_000;
+/** Indexed events from which the writer's own catching up is logged as it goes. */
+const CATCH_UP_LOGGED_FROM = 80_000;
 
 /** For the contract's noGlobalIdIndex notice. */
 export const SQLITE_ID_SCOPE =
@@ -271,7 +270,7 @@ export class SqliteEventStore implements EventStore {
     const recordedAt = new Date().toISOString();
     const { rows } = plan;
     const positions: GlobalPosition[] = new Array(rows.length);
-    const written: TailEvent[] = new Array(rows.length);
+    const written: StreamEntry[] = new Array(rows.length);
     const params = this.#insertParams;
     for (let start = 0; start < rows.length; start += INSERT_ROWS) {
       const count = Math.min(INSERT_ROWS, rows.length - start);
@@ -412,14 +411,13 @@ export class SqliteEventStore implements EventStore {
 
   /** Indexes the unindexed events on this thread: at open and close, or when the thread falls behind. */
   #catchUp(): void {
-    let folded = 0;
-    let chunk: number;
-    do {
-      chunk = this.#folder.fold(CATCH_UP_CHUNK);
-      folded += chunk;
-      if (folded >= 4 * CATCH_UP_CHUNK && chunk > 0)
-        this.#logger.info({ path: this.#path, events: folded }, 'indexing event streams');
-    } while (chunk === CATCH_UP_CHUNK);
+    this.#folder.foldAll({
+      progress: (events) => {
+        // Only a large backlog (a migrated or long unindexed file) is worth a line.
+        if (events >= CATCH_UP_LOGGED_FROM)
+          this.#logger.info({ path: this.#path, events }, 'indexing event streams');
+      },
+    });
   }
 
   async readStream(stream: string, options?: ReadStreamOptions): Promise<StoredEvent[]> {
@@ -443,7 +441,7 @@ export class SqliteEventStore implements EventStore {
             out.push(...this.#index.stream(stream, true, fromVersion, wanted - out.length));
           return out;
         }
-        const out: IndexedEvent[] = this.#index.stream(stream, false, fromVersion, wanted);
+        const out: StreamEntry[] = this.#index.stream(stream, false, fromVersion, wanted);
         for (const event of newer) if (out.length < wanted) out.push(event);
         return out;
       }),
@@ -489,7 +487,7 @@ export class SqliteEventStore implements EventStore {
     after: number,
     types: readonly string[] | undefined,
     limit: number | undefined,
-  ): IndexedEvent[] {
+  ): StreamEntry[] {
     const wanted = limit ?? -1;
     return this.#guard(() =>
       this.#index.snapshot((through) => {
@@ -519,7 +517,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   /** The stored rows of these events, in global order. */
-  #rowsAt(events: readonly IndexedEvent[]): Row[] {
+  #rowsAt(events: readonly StreamEntry[]): Row[] {
     if (events.length === 0) return [];
     const positions = events.map((e) => e.position);
     return this.#guard(() => this.#statements.byPositions.all(JSON.stringify(positions))) as Row[];
@@ -594,7 +592,7 @@ export class SqliteEventStore implements EventStore {
 /** An append's results, and the events it wrote for the tail once it has committed. */
 interface Appended {
   readonly results: AppendResult[];
-  readonly written: TailEvent[];
+  readonly written: StreamEntry[];
 }
 
 /**

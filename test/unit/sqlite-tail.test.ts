@@ -1,8 +1,8 @@
 // The SQLite store's unindexed tail: what lookups by stream add to the index until it catches up.
 import { describe, expect, test } from '@jest/globals';
-import { type TailEvent, UnindexedTail } from '../../src/eventstore/sqlite-tail.ts';
+import { type StreamEntry, UnindexedTail } from '../../src/eventstore/sqlite-tail.ts';
 
-const event = (position: number, stream: string, version: number): TailEvent => ({
+const event = (position: number, stream: string, version: number): StreamEntry => ({
   position,
   stream,
   version,
