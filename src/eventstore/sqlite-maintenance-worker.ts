@@ -2,6 +2,7 @@
 // the stream index and, when asked, copies committed WAL frames back into the database file, so
 // that both run beside the appends. Blocking waits are fine here: this thread has nothing else to do.
 
+import { closeSync, fsyncSync, openSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { FOLD, type MaintenanceData, SIGNAL, STATE } from './sqlite-maintenance.ts';
@@ -14,6 +15,11 @@ const db = new Database(path, { fileMustExist: true, timeout: 10_000 });
 // The same durability as the writer: the WAL is synced before it is copied, the file after.
 db.pragma('synchronous = NORMAL');
 const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
+// SQLite syncs the database file only after a checkpoint that copies the whole WAL, and racing the
+// writer, this thread's rarely do: the writer's own copy at the end of a long WAL would then sync
+// every page copied since, tens of milliseconds on the append path. Syncing after each copy here
+// leaves it little to write.
+const dbFile = openSync(path, 'r');
 const index = indexPath === undefined ? undefined : openIndexFile(indexPath, 10_000);
 const folder = index === undefined ? undefined : new StreamIndexFolder(index, db);
 
@@ -41,6 +47,7 @@ for (;;) {
   if (Atomics.load(flags, STATE) !== 1) continue;
   try {
     checkpoint.run();
+    fsyncSync(dbFile);
   } catch (error) {
     // Another connection's checkpoint holds the lock: that one does the work.
     if ((error as { code?: unknown }).code !== 'SQLITE_BUSY') report('checkpoint', error);
@@ -49,3 +56,4 @@ for (;;) {
 }
 index?.close();
 db.close();
+closeSync(dbFile);
