@@ -1,6 +1,8 @@
-// The events of the SQLite store that its stream index (sqlite-stream-index.ts) does not hold yet,
-// kept in memory by stream. Appends write only the event table; a thread folds new events into
-// the index behind them. Until it has, lookups by stream read the index and this tail together.
+// The newest events of the SQLite store, kept in memory by stream. Appends write only the event
+// table and a thread folds new events into the stream index (sqlite-stream-index.ts) behind them;
+// until it has, lookups by stream read the index and this tail together. The tail also keeps the
+// last events the index already holds, so that a stream appended to again soon after it began (an
+// edit, a reaction or the media of a new message) is still held whole and needs no index lookup.
 
 /** What a lookup by stream needs of an event, from the tail or the index; the rest is in the table. */
 export interface StreamEntry {
@@ -11,21 +13,39 @@ export interface StreamEntry {
   readonly type: string;
 }
 
-export class UnindexedTail {
+/** Events the index holds that the tail keeps as well. */
+export const RETAINED = 50_000;
+
+export class LogTail {
   /** In position order; entries before #start are dropped. */
   #events: StreamEntry[] = [];
   #start = 0;
+  /** The first entry after the index's end. */
+  #unindexedFrom = 0;
   /** Each stream's events in version (and so position) order; most streams have one, kept bare. */
   readonly #byStream = new Map<string, StreamEntry | StreamEntry[]>();
   #known = 0;
+  #indexed = 0;
+  readonly #retained: number;
 
-  /** The highest position added: the tail holds every event from the index's end up to here. */
+  /** @param retained how many events the index holds that the tail keeps as well */
+  constructor(retained = RETAINED) {
+    this.#retained = retained;
+  }
+
+  /** The highest position added: the tail holds every event from its first up to here. */
   get known(): number {
     return this.#known;
   }
 
-  get size(): number {
-    return this.#events.length - this.#start;
+  /** The last position the index held when the tail last followed it. */
+  get indexed(): number {
+    return this.#indexed;
+  }
+
+  /** Events after the index's end. */
+  get unindexed(): number {
+    return this.#events.length - this.#unindexedFrom;
   }
 
   /** Events must come in position order, each after `known`. */
@@ -40,11 +60,29 @@ export class UnindexedTail {
     else this.#byStream.set(event.stream, [held, event]);
   }
 
-  /** Forgets the events at or below `position`, which the index now holds. */
-  dropThrough(position: number): void {
+  /**
+   * Takes note that the index holds every event up to `indexed`. The tail keeps the last `retained`
+   * of those. Once the index holds events the tail never saw, it starts again right after them.
+   */
+  followIndex(indexed: number): void {
+    if (indexed > this.#known) {
+      this.#restartAfter(indexed);
+      return;
+    }
+    if (indexed <= this.#indexed) return;
+    this.#indexed = indexed;
     const events = this.#events;
+    let from = this.#unindexedFrom;
+    while (from < events.length && events[from]!.position <= indexed) from++;
+    this.#unindexedFrom = from;
+    this.#dropBefore(from - this.#retained);
+  }
+
+  /** Forgets the entries before array index `end`. */
+  #dropBefore(end: number): void {
+    let events = this.#events;
     let start = this.#start;
-    while (start < events.length && events[start]!.position <= position) {
+    while (start < end) {
       const event = events[start]!;
       const held = this.#byStream.get(event.stream)!;
       // A stream's events are in position order, so the dropped one is its first.
@@ -55,7 +93,9 @@ export class UnindexedTail {
     }
     // Compact now and then rather than shifting the array on every drop.
     if (start > 4096 && start * 2 > events.length) {
-      this.#events = events.slice(start);
+      events = events.slice(start);
+      this.#unindexedFrom -= start;
+      this.#events = events;
       start = 0;
     }
     this.#start = start;
@@ -65,37 +105,38 @@ export class UnindexedTail {
   #restartAfter(position: number): void {
     this.#events = [];
     this.#start = 0;
+    this.#unindexedFrom = 0;
     this.#byStream.clear();
     this.#known = position;
+    this.#indexed = position;
   }
 
-  /** Makes the tail start right after `indexed`, the last position the index holds. */
-  followIndex(indexed: number): void {
-    if (indexed >= this.#known) this.#restartAfter(indexed);
-    else this.dropThrough(indexed);
+  /** The events after the index's end, in position order. */
+  *unindexedEvents(): IterableIterator<StreamEntry> {
+    for (let i = this.#unindexedFrom; i < this.#events.length; i++) yield this.#events[i]!;
   }
 
-  /** Every event of the tail, in position order. */
-  *events(): IterableIterator<StreamEntry> {
-    for (let i = this.#start; i < this.#events.length; i++) yield this.#events[i]!;
-  }
-
-  /** The stream's events still in the tail, in version order. */
+  /** The stream's events in the tail, in version order, including those the index holds too. */
   stream(stream: string): readonly StreamEntry[] {
     const held = this.#byStream.get(stream);
     return held === undefined ? [] : Array.isArray(held) ? held : [held];
   }
 
-  /** Whether the tail holds the stream from its first event on, so the index has none of it. */
+  /** The stream's events after the index's end, in version order. */
+  unindexedOf(stream: string): StreamEntry[] {
+    return this.stream(stream).filter((e) => e.position > this.#indexed);
+  }
+
+  /** Whether the tail holds the stream from its first event on, and so all of it. */
   holdsWhole(stream: string): boolean {
     const held = this.#byStream.get(stream);
     return held !== undefined && (Array.isArray(held) ? held[0]!.version : held.version) === 0;
   }
 
-  /** Events after `after` whose stream starts with `prefix`, in position order. */
-  withPrefix(prefix: string, after: number): StreamEntry[] {
+  /** Events after the index's end and after `after` whose stream starts with `prefix`, in order. */
+  unindexedWithPrefix(prefix: string, after: number): StreamEntry[] {
     const out: StreamEntry[] = [];
-    for (let i = this.#start; i < this.#events.length; i++) {
+    for (let i = this.#unindexedFrom; i < this.#events.length; i++) {
       const event = this.#events[i]!;
       if (event.position > after && event.stream.startsWith(prefix)) out.push(event);
     }

@@ -34,7 +34,7 @@ import {
   StreamIndexFolder,
   StreamIndexReader,
 } from './sqlite-stream-index.ts';
-import { type StreamEntry, UnindexedTail } from './sqlite-tail.ts';
+import { LogTail, type StreamEntry } from './sqlite-tail.ts';
 import { StreamFilter } from './stream-filter.ts';
 import { type PreparedRequest, prepareAppend } from './validate.ts';
 import { AppendSignal, untilClosed, waitUntilNew } from './wait.ts';
@@ -52,6 +52,8 @@ export interface SqliteEventStoreOptions {
   readonly foldAfter?: number;
   /** Unindexed events before the writer indexes them itself, the thread being behind or gone. */
   readonly writerFoldsAfter?: number;
+  /** Indexed events the in-memory tail keeps as well (default RETAINED); tests use 0. */
+  readonly retained?: number;
 }
 
 /** Marks the file as ours ('TAEV'), so that pointing at another SQLite database fails clearly. */
@@ -149,7 +151,7 @@ export class SqliteEventStore implements EventStore {
   readonly #indexDb: Database.Database;
   readonly #index: StreamIndexReader;
   readonly #folder: StreamIndexFolder;
-  readonly #tail = new UnindexedTail();
+  readonly #tail: LogTail;
   /** Every stream up to the tail's end, once this store has appended; see #knownStreams. */
   #streams: StreamFilter | undefined;
   readonly #upcasters: Upcasters;
@@ -179,6 +181,7 @@ export class SqliteEventStore implements EventStore {
     this.#pollIntervalMs = options.pollIntervalMs ?? 100;
     this.#busyTimeoutMs = options.busyTimeoutMs ?? 10_000;
     this.#writerFoldsAfter = options.writerFoldsAfter ?? WRITER_FOLDS_AFTER;
+    this.#tail = new LogTail(options.retained);
     this.#logger = options.logger ?? silentLogger;
     try {
       this.#db = new Database(options.path, { timeout: this.#busyTimeoutMs });
@@ -257,8 +260,8 @@ export class SqliteEventStore implements EventStore {
         if (event.version === 0) this.#streams?.add(event.stream);
       }
       this.#appended.notify();
-      this.#maintenance.committed(this.#tail.size);
-      if (this.#tail.size > this.#writerFoldsAfter) this.#catchUpQuietly();
+      this.#maintenance.committed(this.#tail.unindexed);
+      if (this.#tail.unindexed > this.#writerFoldsAfter) this.#catchUpQuietly();
     }
     return results;
   }
@@ -336,7 +339,7 @@ export class SqliteEventStore implements EventStore {
         existing.set(id, { id, stream, type, streamVersion: version, globalPosition: String(position) });
     };
     // Streams the filter has never seen are new: nothing to look up. Streams the tail holds from
-    // their first event on have nothing in the index.
+    // their first event on need no index lookup: the tail has all their events.
     const stored: string[] = [];
     const indexed: string[] = [];
     this.#index.snapshot((through) => {
@@ -373,7 +376,7 @@ export class SqliteEventStore implements EventStore {
     if (this.#streams !== undefined && !this.#streams.full) return this.#streams;
     const filter = new StreamFilter(Math.max(1_000_000, 2 * (this.#streams?.count ?? 0)));
     for (const stream of this.#index.streams()) filter.add(stream);
-    for (const event of this.#tail.events()) if (event.version === 0) filter.add(event.stream);
+    for (const event of this.#tail.unindexedEvents()) if (event.version === 0) filter.add(event.stream);
     this.#streams = filter;
     return filter;
   }
@@ -428,20 +431,21 @@ export class SqliteEventStore implements EventStore {
     const entries = this.#guard(() =>
       this.#index.snapshot((through) => {
         this.#followIndex(through);
-        // The tail holds a stream's newest events, the index its older ones.
-        const newer = this.#tail
-          .stream(stream)
-          .filter(
-            (e) =>
-              fromVersion === undefined || (backwards ? e.version <= fromVersion : e.version >= fromVersion),
-          );
+        const tail = this.#tail;
+        // The tail holds a stream's newest events, the index its older ones, unless the tail has
+        // them all.
+        const whole = tail.holdsWhole(stream);
+        const newer = (whole ? tail.stream(stream) : tail.unindexedOf(stream)).filter(
+          (e) =>
+            fromVersion === undefined || (backwards ? e.version <= fromVersion : e.version >= fromVersion),
+        );
         if (backwards) {
           const out = newer.reverse().slice(0, wanted);
-          if (out.length < wanted)
+          if (out.length < wanted && !whole)
             out.push(...this.#index.stream(stream, true, fromVersion, wanted - out.length));
           return out;
         }
-        const out: StreamEntry[] = this.#index.stream(stream, false, fromVersion, wanted);
+        const out: StreamEntry[] = whole ? [] : this.#index.stream(stream, false, fromVersion, wanted);
         for (const event of newer) if (out.length < wanted) out.push(event);
         return out;
       }),
@@ -494,7 +498,7 @@ export class SqliteEventStore implements EventStore {
         this.#followIndex(through);
         // Everything indexed comes before everything in the tail.
         const out = this.#index.range(prefix, successor, after, types, wanted);
-        for (const event of this.#tail.withPrefix(prefix, after)) {
+        for (const event of this.#tail.unindexedWithPrefix(prefix, after)) {
           if (limit !== undefined && out.length >= limit) break;
           if (types === undefined || types.includes(event.type)) out.push(event);
         }

@@ -29,11 +29,13 @@ function tempDir(): { dir: string; remove: () => void } {
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-// Twice: as configured, where a test's few events stay in the unindexed tail, and with the thread
-// folding after every commit, so that lookups also meet events in the index and mid-fold.
-for (const [name, foldAfter] of [
-  ['sqlite', undefined],
-  ['sqlite, indexed after every commit', 1],
+// Three times: as configured, where a test's few events stay in the unindexed tail; with the
+// thread folding after every commit, so that lookups also meet events in the index and mid-fold;
+// and so again, but with the tail keeping no indexed events, so that lookups rely on the index.
+for (const [name, foldAfter, retained] of [
+  ['sqlite', undefined, undefined],
+  ['sqlite, indexed after every commit', 1, undefined],
+  ['sqlite, indexed after every commit, tail keeping none', 1, 0],
 ] as const) {
   eventStoreContract(name, async (options) => {
     const { dir, remove } = tempDir();
@@ -43,6 +45,7 @@ for (const [name, foldAfter] of [
       upcasters: options?.upcasters,
       pollIntervalMs: 20,
       foldAfter,
+      retained,
     });
     return {
       store,
@@ -324,6 +327,37 @@ describe('sqlite event store on disk', () => {
       expect((await mine.readStream('chat-1.u9')).map((e) => e.streamVersion)).toEqual([0, 1]);
     } finally {
       await mine.close();
+      remove();
+    }
+  });
+
+  test('events both indexed and kept in the tail are read, counted and retried once', async () => {
+    const { dir, remove } = tempDir();
+    const path = join(dir, 'events.sqlite');
+    // The writer indexes after every commit, and the tail keeps what it indexed.
+    const store = openSqliteEventStore({ path, foldAfter: 1_000_000, writerFoldsAfter: 0 });
+    try {
+      const first = Array.from({ length: 3 }, () => sampleEvent('MessagePinned'));
+      const stored = await store.append(stream, first);
+      await store.append('chat-1.u9', [sampleEvent('ChatObserved')]);
+      const index = new Database(indexPathFor(path), { readonly: true });
+      expect(index.prepare('SELECT count(*) FROM stream_index').pluck().get()).toBe(4);
+      index.close();
+
+      const versions = async (options?: Parameters<typeof store.readStream>[1]) =>
+        (await store.readStream(stream, options)).map((e) => e.streamVersion);
+      expect(await versions()).toEqual([0, 1, 2]);
+      expect(await versions({ direction: 'backwards', limit: 2 })).toEqual([2, 1]);
+      expect(await versions({ fromVersion: 1 })).toEqual([1, 2]);
+      const retry = await store.append(stream, [first[1]!]);
+      expect(retry.events).toEqual([{ ...stored.events[1]!, duplicate: true }]);
+      const next = await store.append(stream, [sampleEvent('MessagePinned')], { expectedVersion: 2 });
+      expect(next.events[0]!.streamVersion).toBe(3);
+      expect(await versions({ direction: 'backwards' })).toEqual([3, 2, 1, 0]);
+      const prefix = await store.readAll({ streamPrefix: 'message-' });
+      expect(prefix.map((e) => e.streamVersion)).toEqual([0, 1, 2, 3]);
+    } finally {
+      await store.close();
       remove();
     }
   });

@@ -1,6 +1,7 @@
-// The SQLite store's unindexed tail: what lookups by stream add to the index until it catches up.
+// The SQLite store's log tail: what lookups by stream add to the index until it catches up, and
+// the recently indexed events it keeps so that streams begun lately need no index lookup.
 import { describe, expect, test } from '@jest/globals';
-import { type StreamEntry, UnindexedTail } from '../../src/eventstore/sqlite-tail.ts';
+import { LogTail, type StreamEntry } from '../../src/eventstore/sqlite-tail.ts';
 
 const event = (position: number, stream: string, version: number): StreamEntry => ({
   position,
@@ -10,16 +11,18 @@ const event = (position: number, stream: string, version: number): StreamEntry =
   type: 'MessagePinned',
 });
 
-describe('UnindexedTail', () => {
+const positions = (events: Iterable<StreamEntry>) => [...events].map((e) => e.position);
+
+describe('LogTail', () => {
   test('keeps each stream in version order and says which it holds from the first event', () => {
-    const tail = new UnindexedTail();
+    const tail = new LogTail();
     tail.followIndex(10);
     tail.add(event(11, 'a', 0));
     tail.add(event(12, 'b', 3));
     tail.add(event(13, 'a', 1));
     expect(tail.known).toBe(13);
-    expect(tail.size).toBe(3);
-    expect(tail.stream('a').map((e) => e.position)).toEqual([11, 13]);
+    expect(tail.unindexed).toBe(3);
+    expect(positions(tail.stream('a'))).toEqual([11, 13]);
     expect(tail.stream('b').map((e) => e.version)).toEqual([3]);
     expect(tail.stream('c')).toEqual([]);
     expect(tail.holdsWhole('a')).toBe(true);
@@ -28,29 +31,69 @@ describe('UnindexedTail', () => {
   });
 
   test('refuses an event that is not after the last one', () => {
-    const tail = new UnindexedTail();
+    const tail = new LogTail();
     tail.add(event(5, 'a', 0));
     expect(() => tail.add(event(5, 'b', 0))).toThrow(/not after 5/);
   });
 
-  test('following the index drops what it now holds, or everything once it has passed the tail', () => {
-    const tail = new UnindexedTail();
+  test('keeps the last indexed events, but tells them apart from the unindexed ones', () => {
+    const tail = new LogTail(2);
     for (let p = 1; p <= 6; p++) tail.add(event(p, p % 2 ? 'odd' : 'even', Math.floor((p - 1) / 2)));
-    tail.followIndex(3);
-    expect([...tail.events()].map((e) => e.position)).toEqual([4, 5, 6]);
-    expect(tail.stream('odd').map((e) => e.position)).toEqual([5]);
-    expect(tail.stream('even').map((e) => e.position)).toEqual([4, 6]);
-    expect(tail.holdsWhole('even')).toBe(false);
+    tail.followIndex(4);
+    expect(tail.indexed).toBe(4);
+    expect(tail.unindexed).toBe(2);
+    expect(positions(tail.unindexedEvents())).toEqual([5, 6]);
+    // 3 and 4 are kept, 1 and 2 dropped.
+    expect(positions(tail.stream('odd'))).toEqual([3, 5]);
+    expect(positions(tail.stream('even'))).toEqual([4, 6]);
+    expect(positions(tail.unindexedOf('odd'))).toEqual([5]);
+    expect(tail.holdsWhole('odd')).toBe(false);
+    expect(positions(tail.unindexedWithPrefix('o', 0))).toEqual([5]);
+    expect(positions(tail.unindexedWithPrefix('', 5))).toEqual([6]);
+  });
+
+  test('a stream begun among the kept events is still held whole once indexed', () => {
+    const tail = new LogTail(10);
+    tail.add(event(1, 'new', 0));
+    tail.add(event(2, 'old', 7));
+    tail.followIndex(2);
+    tail.add(event(3, 'new', 1));
+    expect(tail.holdsWhole('new')).toBe(true);
+    expect(positions(tail.stream('new'))).toEqual([1, 3]);
+    expect(positions(tail.unindexedOf('new'))).toEqual([3]);
+    expect(tail.holdsWhole('old')).toBe(false);
+  });
+
+  test('an index at the tail end keeps everything; one past it starts the tail afresh', () => {
+    const tail = new LogTail(10);
+    tail.add(event(1, 'a', 0));
+    tail.add(event(2, 'a', 1));
+    tail.followIndex(2);
+    expect(tail.unindexed).toBe(0);
+    expect(positions(tail.stream('a'))).toEqual([1, 2]);
+    // Another process's events up to 9, indexed before this tail saw them: a gap it cannot keep.
     tail.followIndex(9);
-    expect(tail.size).toBe(0);
     expect(tail.known).toBe(9);
-    expect(tail.stream('even')).toEqual([]);
-    tail.add(event(10, 'even', 3));
-    expect(tail.stream('even').map((e) => e.position)).toEqual([10]);
+    expect(tail.indexed).toBe(9);
+    expect(tail.stream('a')).toEqual([]);
+    expect(tail.holdsWhole('a')).toBe(false);
+    tail.add(event(10, 'a', 5));
+    expect(positions(tail.stream('a'))).toEqual([10]);
+    expect(positions(tail.unindexedOf('a'))).toEqual([10]);
+  });
+
+  test('an index that has not moved changes nothing', () => {
+    const tail = new LogTail(0);
+    tail.add(event(1, 'a', 0));
+    tail.followIndex(1);
+    tail.add(event(2, 'a', 1));
+    tail.followIndex(1);
+    expect(positions(tail.unindexedEvents())).toEqual([2]);
+    expect(positions(tail.stream('a'))).toEqual([2]);
   });
 
   test('stays consistent across many drops (the array is compacted now and then)', () => {
-    const tail = new UnindexedTail();
+    const tail = new LogTail(300);
     const streams = ['a', 'b', 'c', 'd', 'e'];
     const versions = new Map<string, number>();
     for (let p = 1; p <= 20_000; p++) {
@@ -58,25 +101,29 @@ describe('UnindexedTail', () => {
       const version = (versions.get(stream) ?? -1) + 1;
       versions.set(stream, version);
       tail.add(event(p, stream, version));
-      if (p % 997 === 0 && p < 18_000) tail.dropThrough(p - 300);
+      if (p % 997 === 0 && p < 18_000) tail.followIndex(p - 100);
     }
-    tail.dropThrough(19_000);
-    expect(tail.size).toBe(1_000);
-    expect([...tail.events()][0]!.position).toBe(19_001);
+    tail.followIndex(19_000);
+    expect(tail.unindexed).toBe(1_000);
+    expect(positions(tail.unindexedEvents())[0]).toBe(19_001);
     for (const stream of streams) {
       const held = tail.stream(stream);
-      expect(held).toHaveLength(200);
+      // 300 kept and 1,000 unindexed events, spread evenly over the five streams.
+      expect(held).toHaveLength(260);
+      let first = 18_701;
+      while (streams[first % streams.length] !== stream) first++;
+      expect(held[0]!.position).toBe(first);
       expect(held.every((e, i) => i === 0 || e.position > held[i - 1]!.position)).toBe(true);
     }
   });
 
-  test('finds events by stream prefix after a position, in position order', () => {
-    const tail = new UnindexedTail();
+  test('finds unindexed events by stream prefix after a position, in position order', () => {
+    const tail = new LogTail();
     tail.add(event(1, 'message-1.u5.1', 0));
     tail.add(event(2, 'message-1.u50.1', 0));
     tail.add(event(3, 'chat-1.u5', 0));
     tail.add(event(4, 'message-1.u5.2', 0));
-    expect(tail.withPrefix('message-1.u5.', 0).map((e) => e.position)).toEqual([1, 4]);
-    expect(tail.withPrefix('message-1.u5.', 1).map((e) => e.position)).toEqual([4]);
+    expect(positions(tail.unindexedWithPrefix('message-1.u5.', 0))).toEqual([1, 4]);
+    expect(positions(tail.unindexedWithPrefix('message-1.u5.', 1))).toEqual([4]);
   });
 });
