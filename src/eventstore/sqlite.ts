@@ -152,7 +152,10 @@ export class SqliteEventStore implements EventStore {
   readonly #index: StreamIndexReader;
   readonly #folder: StreamIndexFolder;
   readonly #tail: LogTail;
-  /** Every stream up to the tail's end, once this store has appended; see #knownStreams. */
+  /**
+   * Every stream up to the tail's end, and those this store's appends named, once it has appended;
+   * see #knownStreams.
+   */
   #streams: StreamFilter | undefined;
   readonly #upcasters: Upcasters;
   readonly #logger: Logger;
@@ -255,10 +258,7 @@ export class SqliteEventStore implements EventStore {
     const { results, written } = this.#guard(() => this.#appendTransaction(prepared));
     if (written.length > 0) {
       // Only once committed: a rolled back append must not show in lookups.
-      for (const event of written) {
-        this.#tail.add(event);
-        if (event.version === 0) this.#streams?.add(event.stream);
-      }
+      for (const event of written) this.#tail.add(event);
       this.#appended.notify();
       this.#maintenance.committed(this.#tail.unindexed);
       if (this.#tail.unindexed > this.#writerFoldsAfter) this.#catchUpQuietly();
@@ -338,15 +338,16 @@ export class SqliteEventStore implements EventStore {
       if (targets.get(id) === stream)
         existing.set(id, { id, stream, type, streamVersion: version, globalPosition: String(position) });
     };
-    // Streams the filter has never seen are new: nothing to look up. Streams the tail holds from
-    // their first event on need no index lookup: the tail has all their events.
+    // Streams the filter has never seen are new: nothing to look up. The filter takes them now; a
+    // stream the append then does not write only costs a lookup some day. Streams the tail holds
+    // from their first event on need no index lookup: the tail has all their events.
     const stored: string[] = [];
     const indexed: string[] = [];
     this.#index.snapshot((through) => {
       this.#followIndex(through);
       const known = this.#knownStreams();
       for (const stream of versions.keys()) {
-        if (!known.mayHave(stream)) continue;
+        if (!known.addIfAbsent(stream)) continue;
         stored.push(stream);
         if (!this.#tail.holdsWhole(stream)) indexed.push(stream);
       }
@@ -383,7 +384,7 @@ export class SqliteEventStore implements EventStore {
 
   /**
    * Brings the tail in line with an index snapshot that holds every event up to `through`: it then
-   * holds exactly the events after that, including those other processes appended since.
+   * holds every event after that, including those other processes appended since.
    */
   #followIndex(through: number): void {
     const tail = this.#tail;

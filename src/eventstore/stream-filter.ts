@@ -37,6 +37,27 @@ export class StreamFilter {
     this.#count++;
   }
 
+  /**
+   * Adds the name, and tells whether it may have been there before; one hashing for an append's
+   * check of a stream and its adding.
+   */
+  addIfAbsent(name: string): boolean {
+    hash(name);
+    let present = true;
+    for (let i = 0; i < PROBES; i++) {
+      const bit = (h1 + Math.imul(i, h2)) >>> 0;
+      const at = bit % this.#size;
+      const mask = 1 << (at & 31);
+      const word = this.#bits[at >>> 5]!;
+      if ((word & mask) === 0) {
+        present = false;
+        this.#bits[at >>> 5] = word | mask;
+      }
+    }
+    if (!present) this.#count++;
+    return present;
+  }
+
   /** False: the name was never added. True: it may have been. */
   mayHave(name: string): boolean {
     hash(name);

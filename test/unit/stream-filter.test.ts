@@ -23,3 +23,14 @@ test('counts its names and says when it holds more than it was sized for', () =>
   expect(filter.count).toBe(1_025);
   expect(filter.full).toBe(true);
 });
+
+test('adding a name tells whether it may have been there before, and counts only new ones', () => {
+  const filter = new StreamFilter(20_000);
+  for (let i = 0; i < 10_000; i++) filter.add(`chat-1.u${i}`);
+  let claimed = 0;
+  for (let i = 10_000; i < 20_000; i++) if (filter.addIfAbsent(`chat-1.u${i}`)) claimed++;
+  expect(claimed / 10_000).toBeLessThan(0.02);
+  expect(filter.count).toBe(20_000 - claimed);
+  for (let i = 0; i < 20_000; i++) expect(filter.addIfAbsent(`chat-1.u${i}`)).toBe(true);
+  expect(filter.count).toBe(20_000 - claimed);
+});
