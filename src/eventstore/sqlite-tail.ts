@@ -1,8 +1,9 @@
 // The newest events of the SQLite store, kept in memory by stream. Appends write only the event
 // table and a thread folds new events into the stream index (sqlite-stream-index.ts) behind them;
-// until it has, lookups by stream read the index and this tail together. The tail also keeps the
-// last events the index already holds, so that a stream appended to again soon after it began (an
-// edit, a reaction or the media of a new message) is still held whole and needs no index lookup.
+// until it has, lookups by stream read the index and this tail together. The tail also keeps some
+// of the last events the index already holds, so that a stream appended to again soon after it
+// began (an edit, a reaction or the media of a new message) is still held whole and needs no index
+// lookup.
 
 /** What a lookup by stream needs of an event, from the tail or the index; the rest is in the table. */
 export interface StreamEntry {
@@ -13,24 +14,45 @@ export interface StreamEntry {
   readonly type: string;
 }
 
-/** Events the index holds that the tail keeps as well. */
-export const RETAINED = 50_000;
+/** Events per generation: the tail keeps between this many and twice as many indexed events. */
+export const GENERATION = 25_000;
 
+/** Events in position order, and each stream's among them in version order (one kept bare). */
+class Generation {
+  readonly events: StreamEntry[] = [];
+  readonly byStream = new Map<string, StreamEntry | StreamEntry[]>();
+
+  add(event: StreamEntry): void {
+    this.events.push(event);
+    const held = this.byStream.get(event.stream);
+    if (held === undefined) this.byStream.set(event.stream, event);
+    else if (Array.isArray(held)) held.push(event);
+    else this.byStream.set(event.stream, [held, event]);
+  }
+}
+
+const NONE: readonly StreamEntry[] = [];
+const listed = (held: StreamEntry | StreamEntry[] | undefined): readonly StreamEntry[] =>
+  held === undefined ? NONE : Array.isArray(held) ? held : [held];
+const first = (held: StreamEntry | StreamEntry[]): StreamEntry => (Array.isArray(held) ? held[0]! : held);
+
+/**
+ * New events go to the young generation. Once it has `generation` events and the index holds all
+ * of the old one, the old one is dropped whole and the young one takes its place: no event is ever
+ * removed one by one, which on a map of tens of thousands of streams cost more than the adding.
+ */
 export class LogTail {
-  /** In position order; entries before #start are dropped. */
-  #events: StreamEntry[] = [];
-  #start = 0;
-  /** The first entry after the index's end. */
-  #unindexedFrom = 0;
-  /** Each stream's events in version (and so position) order; most streams have one, kept bare. */
-  readonly #byStream = new Map<string, StreamEntry | StreamEntry[]>();
+  #old = new Generation();
+  #young = new Generation();
+  /** How many of the tail's first events (old, then young) the index holds. */
+  #indexedCount = 0;
   #known = 0;
   #indexed = 0;
-  readonly #retained: number;
+  readonly #generation: number;
 
-  /** @param retained how many events the index holds that the tail keeps as well */
-  constructor(retained = RETAINED) {
-    this.#retained = retained;
+  /** @param generation events per generation; with 0, indexed events go as soon as the index has all of their generation */
+  constructor(generation = GENERATION) {
+    this.#generation = generation;
   }
 
   /** The highest position added: the tail holds every event from its first up to here. */
@@ -45,7 +67,7 @@ export class LogTail {
 
   /** Events after the index's end. */
   get unindexed(): number {
-    return this.#events.length - this.#unindexedFrom;
+    return this.#old.events.length + this.#young.events.length - this.#indexedCount;
   }
 
   /** Events must come in position order, each after `known`. */
@@ -53,16 +75,13 @@ export class LogTail {
     if (event.position <= this.#known)
       throw new Error(`tail event at ${event.position} is not after ${this.#known}`);
     this.#known = event.position;
-    this.#events.push(event);
-    const held = this.#byStream.get(event.stream);
-    if (held === undefined) this.#byStream.set(event.stream, event);
-    else if (Array.isArray(held)) held.push(event);
-    else this.#byStream.set(event.stream, [held, event]);
+    this.#young.add(event);
   }
 
   /**
-   * Takes note that the index holds every event up to `indexed`. The tail keeps the last `retained`
-   * of those. Once the index holds events the tail never saw, it starts again right after them.
+   * Takes note that the index holds every event up to `indexed`, and drops the old generation once
+   * it is indexed and the young one is full. Once the index holds events the tail never saw, the
+   * tail starts again right after them.
    */
   followIndex(indexed: number): void {
     if (indexed > this.#known) {
@@ -71,55 +90,49 @@ export class LogTail {
     }
     if (indexed <= this.#indexed) return;
     this.#indexed = indexed;
-    const events = this.#events;
-    let from = this.#unindexedFrom;
-    while (from < events.length && events[from]!.position <= indexed) from++;
-    this.#unindexedFrom = from;
-    this.#dropBefore(from - this.#retained);
-  }
-
-  /** Forgets the entries before array index `end`. */
-  #dropBefore(end: number): void {
-    let events = this.#events;
-    let start = this.#start;
-    while (start < end) {
-      const event = events[start]!;
-      const held = this.#byStream.get(event.stream)!;
-      // A stream's events are in position order, so the dropped one is its first.
-      if (!Array.isArray(held)) this.#byStream.delete(event.stream);
-      else if (held.length === 2) this.#byStream.set(event.stream, held[1]!);
-      else held.shift();
-      start++;
+    const old = this.#old.events;
+    const young = this.#young.events;
+    let count = this.#indexedCount;
+    while (count < old.length && old[count]!.position <= indexed) count++;
+    if (count >= old.length)
+      while (count - old.length < young.length && young[count - old.length]!.position <= indexed) count++;
+    this.#indexedCount = count;
+    while (this.#indexedCount >= this.#old.events.length && this.#young.events.length >= this.#generation) {
+      this.#indexedCount -= this.#old.events.length;
+      this.#old = this.#young;
+      this.#young = new Generation();
+      if (this.#generation === 0 && this.#old.events.length === 0) break;
     }
-    // Compact now and then rather than shifting the array on every drop.
-    if (start > 4096 && start * 2 > events.length) {
-      events = events.slice(start);
-      this.#unindexedFrom -= start;
-      this.#events = events;
-      start = 0;
-    }
-    this.#start = start;
   }
 
   /** Forgets everything and starts again after `position`, up to which the index holds all. */
   #restartAfter(position: number): void {
-    this.#events = [];
-    this.#start = 0;
-    this.#unindexedFrom = 0;
-    this.#byStream.clear();
+    this.#old = new Generation();
+    this.#young = new Generation();
+    this.#indexedCount = 0;
     this.#known = position;
     this.#indexed = position;
   }
 
+  /** The event at `index` in position order across both generations. */
+  #at(index: number): StreamEntry {
+    const old = this.#old.events;
+    return index < old.length ? old[index]! : this.#young.events[index - old.length]!;
+  }
+
   /** The events after the index's end, in position order. */
   *unindexedEvents(): IterableIterator<StreamEntry> {
-    for (let i = this.#unindexedFrom; i < this.#events.length; i++) yield this.#events[i]!;
+    const total = this.#old.events.length + this.#young.events.length;
+    for (let i = this.#indexedCount; i < total; i++) yield this.#at(i);
   }
 
   /** The stream's events in the tail, in version order, including those the index holds too. */
   stream(stream: string): readonly StreamEntry[] {
-    const held = this.#byStream.get(stream);
-    return held === undefined ? [] : Array.isArray(held) ? held : [held];
+    const older = this.#old.byStream.get(stream);
+    const newer = this.#young.byStream.get(stream);
+    if (older === undefined) return listed(newer);
+    if (newer === undefined) return listed(older);
+    return [...listed(older), ...listed(newer)];
   }
 
   /** The stream's events after the index's end, in version order. */
@@ -129,17 +142,15 @@ export class LogTail {
 
   /** Whether the tail holds the stream from its first event on, and so all of it. */
   holdsWhole(stream: string): boolean {
-    const held = this.#byStream.get(stream);
-    return held !== undefined && (Array.isArray(held) ? held[0]!.version : held.version) === 0;
+    const held = this.#old.byStream.get(stream) ?? this.#young.byStream.get(stream);
+    return held !== undefined && first(held).version === 0;
   }
 
   /** Events after the index's end and after `after` whose stream starts with `prefix`, in order. */
   unindexedWithPrefix(prefix: string, after: number): StreamEntry[] {
     const out: StreamEntry[] = [];
-    for (let i = this.#unindexedFrom; i < this.#events.length; i++) {
-      const event = this.#events[i]!;
+    for (const event of this.unindexedEvents())
       if (event.position > after && event.stream.startsWith(prefix)) out.push(event);
-    }
     return out;
   }
 }

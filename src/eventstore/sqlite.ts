@@ -52,8 +52,8 @@ export interface SqliteEventStoreOptions {
   readonly foldAfter?: number;
   /** Unindexed events before the writer indexes them itself, the thread being behind or gone. */
   readonly writerFoldsAfter?: number;
-  /** Indexed events the in-memory tail keeps as well (default RETAINED); tests use 0. */
-  readonly retained?: number;
+  /** Events per generation of the in-memory tail (default GENERATION); tests use 0. */
+  readonly tailGeneration?: number;
 }
 
 /** Marks the file as ours ('TAEV'), so that pointing at another SQLite database fails clearly. */
@@ -184,7 +184,7 @@ export class SqliteEventStore implements EventStore {
     this.#pollIntervalMs = options.pollIntervalMs ?? 100;
     this.#busyTimeoutMs = options.busyTimeoutMs ?? 10_000;
     this.#writerFoldsAfter = options.writerFoldsAfter ?? WRITER_FOLDS_AFTER;
-    this.#tail = new LogTail(options.retained);
+    this.#tail = new LogTail(options.tailGeneration);
     this.#logger = options.logger ?? silentLogger;
     try {
       this.#db = new Database(options.path, { timeout: this.#busyTimeoutMs });

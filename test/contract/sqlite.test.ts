@@ -32,7 +32,7 @@ function tempDir(): { dir: string; remove: () => void } {
 // Three times: as configured, where a test's few events stay in the unindexed tail; with the
 // thread folding after every commit, so that lookups also meet events in the index and mid-fold;
 // and so again, but with the tail keeping no indexed events, so that lookups rely on the index.
-for (const [name, foldAfter, retained] of [
+for (const [name, foldAfter, tailGeneration] of [
   ['sqlite', undefined, undefined],
   ['sqlite, indexed after every commit', 1, undefined],
   ['sqlite, indexed after every commit, tail keeping none', 1, 0],
@@ -45,7 +45,7 @@ for (const [name, foldAfter, retained] of [
       upcasters: options?.upcasters,
       pollIntervalMs: 20,
       foldAfter,
-      retained,
+      tailGeneration,
     });
     return {
       store,

@@ -36,20 +36,31 @@ describe('LogTail', () => {
     expect(() => tail.add(event(5, 'b', 0))).toThrow(/not after 5/);
   });
 
-  test('keeps the last indexed events, but tells them apart from the unindexed ones', () => {
+  test('keeps indexed events by generation, and tells them apart from the unindexed ones', () => {
     const tail = new LogTail(2);
     for (let p = 1; p <= 6; p++) tail.add(event(p, p % 2 ? 'odd' : 'even', Math.floor((p - 1) / 2)));
+    // One generation of six: nothing to drop while it is all the tail has.
     tail.followIndex(4);
     expect(tail.indexed).toBe(4);
     expect(tail.unindexed).toBe(2);
     expect(positions(tail.unindexedEvents())).toEqual([5, 6]);
-    // 3 and 4 are kept, 1 and 2 dropped.
-    expect(positions(tail.stream('odd'))).toEqual([3, 5]);
-    expect(positions(tail.stream('even'))).toEqual([4, 6]);
+    expect(positions(tail.stream('odd'))).toEqual([1, 3, 5]);
     expect(positions(tail.unindexedOf('odd'))).toEqual([5]);
-    expect(tail.holdsWhole('odd')).toBe(false);
+    expect(tail.holdsWhole('odd')).toBe(true);
     expect(positions(tail.unindexedWithPrefix('o', 0))).toEqual([5]);
     expect(positions(tail.unindexedWithPrefix('', 5))).toEqual([6]);
+    // Indexed to the end, the first generation becomes the old one...
+    tail.followIndex(6);
+    tail.add(event(7, 'odd', 3));
+    tail.add(event(8, 'even', 3));
+    expect(positions(tail.stream('odd'))).toEqual([1, 3, 5, 7]);
+    // ...and goes once the young one is full and the old one indexed.
+    tail.followIndex(7);
+    expect(positions(tail.stream('odd'))).toEqual([7]);
+    expect(positions(tail.stream('even'))).toEqual([8]);
+    expect(tail.holdsWhole('odd')).toBe(false);
+    expect(tail.unindexed).toBe(1);
+    expect(positions(tail.unindexedOf('even'))).toEqual([8]);
   });
 
   test('a stream begun among the kept events is still held whole once indexed', () => {
@@ -62,6 +73,18 @@ describe('LogTail', () => {
     expect(positions(tail.stream('new'))).toEqual([1, 3]);
     expect(positions(tail.unindexedOf('new'))).toEqual([3]);
     expect(tail.holdsWhole('old')).toBe(false);
+  });
+
+  test('a stream across both generations is read in order and held whole by its first event', () => {
+    const tail = new LogTail(1);
+    tail.add(event(1, 'a', 0));
+    tail.followIndex(1);
+    tail.add(event(2, 'a', 1));
+    tail.add(event(3, 'b', 4));
+    expect(positions(tail.stream('a'))).toEqual([1, 2]);
+    expect(tail.holdsWhole('a')).toBe(true);
+    expect(positions(tail.unindexedOf('a'))).toEqual([2]);
+    expect(positions(tail.unindexedEvents())).toEqual([2, 3]);
   });
 
   test('an index at the tail end keeps everything; one past it starts the tail afresh', () => {
@@ -82,18 +105,22 @@ describe('LogTail', () => {
     expect(positions(tail.unindexedOf('a'))).toEqual([10]);
   });
 
-  test('an index that has not moved changes nothing', () => {
+  test('with generations of 0, indexed events go once the index has all of them', () => {
     const tail = new LogTail(0);
     tail.add(event(1, 'a', 0));
-    tail.followIndex(1);
     tail.add(event(2, 'a', 1));
     tail.followIndex(1);
-    expect(positions(tail.unindexedEvents())).toEqual([2]);
-    expect(positions(tail.stream('a'))).toEqual([2]);
+    expect(positions(tail.stream('a'))).toEqual([1, 2]);
+    tail.followIndex(2);
+    expect(tail.stream('a')).toEqual([]);
+    tail.add(event(3, 'a', 2));
+    tail.followIndex(2);
+    expect(positions(tail.unindexedEvents())).toEqual([3]);
+    expect(positions(tail.stream('a'))).toEqual([3]);
   });
 
-  test('stays consistent across many drops (the array is compacted now and then)', () => {
-    const tail = new LogTail(300);
+  test('stays consistent over many generations', () => {
+    const tail = new LogTail(500);
     const streams = ['a', 'b', 'c', 'd', 'e'];
     const versions = new Map<string, number>();
     for (let p = 1; p <= 20_000; p++) {
@@ -101,19 +128,21 @@ describe('LogTail', () => {
       const version = (versions.get(stream) ?? -1) + 1;
       versions.set(stream, version);
       tail.add(event(p, stream, version));
-      if (p % 997 === 0 && p < 18_000) tail.followIndex(p - 100);
+      if (p % 97 === 0 && p < 18_000) tail.followIndex(p - 100);
+      const held = tail.stream(stream);
+      expect(held[held.length - 1]!.position).toBe(p);
     }
     tail.followIndex(19_000);
     expect(tail.unindexed).toBe(1_000);
     expect(positions(tail.unindexedEvents())[0]).toBe(19_001);
+    // Whole generations went: what is left runs without a gap to the end, at least a generation long.
+    const held = streams.flatMap((stream) => positions(tail.stream(stream))).sort((a, b) => a - b);
+    expect(held.length).toBeGreaterThanOrEqual(1_000 + 500);
+    expect(held.length).toBeLessThan(20_000);
+    expect(held.every((p, i) => p === 20_000 - held.length + 1 + i)).toBe(true);
     for (const stream of streams) {
-      const held = tail.stream(stream);
-      // 300 kept and 1,000 unindexed events, spread evenly over the five streams.
-      expect(held).toHaveLength(260);
-      let first = 18_701;
-      while (streams[first % streams.length] !== stream) first++;
-      expect(held[0]!.position).toBe(first);
-      expect(held.every((e, i) => i === 0 || e.position > held[i - 1]!.position)).toBe(true);
+      const events = tail.stream(stream);
+      expect(events.every((e, i) => i === 0 || e.version === events[i - 1]!.version + 1)).toBe(true);
     }
   });
 
