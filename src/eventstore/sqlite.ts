@@ -341,21 +341,22 @@ export class SqliteEventStore implements EventStore {
     // Streams the filter has never seen are new: nothing to look up. The filter takes them now; a
     // stream the append then does not write only costs a lookup some day. Streams the tail holds
     // from their first event on need no index lookup: the tail has all their events.
-    const stored: string[] = [];
+    const held: (readonly StreamEntry[])[] = [];
     const indexed: string[] = [];
     this.#index.snapshot((through) => {
       this.#followIndex(through);
       const known = this.#knownStreams();
       for (const stream of versions.keys()) {
         if (!known.addIfAbsent(stream)) continue;
-        stored.push(stream);
-        if (!this.#tail.holdsWhole(stream)) indexed.push(stream);
+        const inTail = this.#tail.stream(stream);
+        if (inTail.length > 0) held.push(inTail);
+        if (inTail.length === 0 || inTail[0]!.version !== 0) indexed.push(stream);
       }
       if (indexed.length === 0) return;
       for (const [stream, version, id, type, position] of this.#index.early(indexed))
         note(stream, version, id, type, position);
-      for (const [stream, version] of versions) {
-        if (version < LATE_VERSION - 1) continue;
+      for (const stream of indexed) {
+        if (versions.get(stream)! < LATE_VERSION - 1) continue;
         versions.set(stream, this.#index.head(stream));
         const ids: string[] = [];
         for (const [id, target] of targets) if (target === stream) ids.push(id);
@@ -363,9 +364,8 @@ export class SqliteEventStore implements EventStore {
           note(stream, late, id, type, position);
       }
     });
-    for (const stream of stored)
-      for (const event of this.#tail.stream(stream))
-        note(stream, event.version, event.id, event.type, event.position);
+    for (const events of held)
+      for (const event of events) note(event.stream, event.version, event.id, event.type, event.position);
     return { existing, versions };
   }
 
