@@ -14,7 +14,10 @@ export interface StreamEntry {
   readonly type: string;
 }
 
-/** Events per generation: the tail keeps between this many and twice as many indexed events. */
+/**
+ * Events per generation. The tail keeps at least the last this many events, indexed or not, and
+ * every event the index lacks; older ones go a generation at a time.
+ */
 export const GENERATION = 25_000;
 
 /** Events in position order, and each stream's among them in version order (one kept bare). */
@@ -50,7 +53,7 @@ export class LogTail {
   #indexed = 0;
   readonly #generation: number;
 
-  /** @param generation events per generation; with 0, indexed events go as soon as the index has all of their generation */
+  /** @param generation events per generation; with 0, indexed events go once their generation is indexed */
   constructor(generation = GENERATION) {
     this.#generation = generation;
   }
