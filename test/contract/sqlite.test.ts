@@ -362,6 +362,36 @@ describe('sqlite event store on disk', () => {
     }
   });
 
+  test('a stream the tail keeps only the newest indexed events of is read from the index once', async () => {
+    const { dir, remove } = tempDir();
+    const path = join(dir, 'events.sqlite');
+    // Generations of two events: the stream's first events leave the tail while its newest, already
+    // indexed, stay.
+    const store = openSqliteEventStore({
+      path,
+      foldAfter: 1_000_000,
+      writerFoldsAfter: 0,
+      tailGeneration: 2,
+    });
+    try {
+      const versions = async (options?: Parameters<typeof store.readStream>[1]) =>
+        (await store.readStream(stream, options)).map((e) => e.streamVersion);
+      for (let version = 0; version < 10; version++) {
+        await store.append(stream, [sampleEvent('MessagePinned')], { expectedVersion: version - 1 });
+        await store.append(`chat-1.u${version + 10}`, [sampleEvent('ChatObserved')]);
+        const last = Array.from({ length: Math.min(3, version + 1) }, (_, i) => version - i);
+        expect(await versions({ direction: 'backwards', limit: 3 })).toEqual(last);
+        expect(await versions({ fromVersion: Math.max(0, version - 1), limit: 5 })).toEqual(
+          [...last].reverse().slice(-2),
+        );
+        expect(await store.readAll({ streamPrefix: 'message-', limit: 20 })).toHaveLength(version + 1);
+      }
+    } finally {
+      await store.close();
+      remove();
+    }
+  });
+
   test('when the thread does not keep the index up, the writer indexes for itself', async () => {
     const { dir, remove } = tempDir();
     const path = join(dir, 'events.sqlite');
