@@ -37,7 +37,10 @@ class Generation {
 const NONE: readonly StreamEntry[] = [];
 const listed = (held: StreamEntry | StreamEntry[] | undefined): readonly StreamEntry[] =>
   held === undefined ? NONE : Array.isArray(held) ? held : [held];
-const first = (held: StreamEntry | StreamEntry[]): StreamEntry => (Array.isArray(held) ? held[0]! : held);
+
+/** Whether a stream's events in the tail start at its first event, and so are all of them. */
+export const isWhole = (events: readonly StreamEntry[]): boolean =>
+  events.length > 0 && events[0]!.version === 0;
 
 /**
  * New events go to the young generation. Once it has `generation` events and the index holds all
@@ -93,12 +96,9 @@ export class LogTail {
     }
     if (indexed <= this.#indexed) return;
     this.#indexed = indexed;
-    const old = this.#old.events;
-    const young = this.#young.events;
+    const total = this.#old.events.length + this.#young.events.length;
     let count = this.#indexedCount;
-    while (count < old.length && old[count]!.position <= indexed) count++;
-    if (count >= old.length)
-      while (count - old.length < young.length && young[count - old.length]!.position <= indexed) count++;
+    while (count < total && this.#at(count).position <= indexed) count++;
     this.#indexedCount = count;
     while (this.#indexedCount >= this.#old.events.length && this.#young.events.length >= this.#generation) {
       this.#indexedCount -= this.#old.events.length;
@@ -145,8 +145,7 @@ export class LogTail {
 
   /** Whether the tail holds the stream from its first event on, and so all of it. */
   holdsWhole(stream: string): boolean {
-    const held = this.#old.byStream.get(stream) ?? this.#young.byStream.get(stream);
-    return held !== undefined && first(held).version === 0;
+    return isWhole(this.stream(stream));
   }
 
   /** Events after the index's end and after `after` whose stream starts with `prefix`, in order. */

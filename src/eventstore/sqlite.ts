@@ -34,7 +34,7 @@ import {
   StreamIndexFolder,
   StreamIndexReader,
 } from './sqlite-stream-index.ts';
-import { LogTail, type StreamEntry } from './sqlite-tail.ts';
+import { isWhole, LogTail, type StreamEntry } from './sqlite-tail.ts';
 import { StreamFilter } from './stream-filter.ts';
 import { type PreparedRequest, prepareAppend } from './validate.ts';
 import { AppendSignal, untilClosed, waitUntilNew } from './wait.ts';
@@ -350,7 +350,7 @@ export class SqliteEventStore implements EventStore {
         if (!known.addIfAbsent(stream)) continue;
         const inTail = this.#tail.stream(stream);
         if (inTail.length > 0) held.push(inTail);
-        if (inTail.length === 0 || inTail[0]!.version !== 0) indexed.push(stream);
+        if (!isWhole(inTail)) indexed.push(stream);
       }
       if (indexed.length === 0) return;
       for (const [stream, version, id, type, position] of this.#index.early(indexed))
@@ -435,8 +435,9 @@ export class SqliteEventStore implements EventStore {
         const tail = this.#tail;
         // The tail holds a stream's newest events, the index its older ones, unless the tail has
         // them all.
-        const whole = tail.holdsWhole(stream);
-        const newer = (whole ? tail.stream(stream) : tail.unindexedOf(stream)).filter(
+        const held = tail.stream(stream);
+        const whole = isWhole(held);
+        const newer = (whole ? held : tail.unindexedOf(stream)).filter(
           (e) =>
             fromVersion === undefined || (backwards ? e.version <= fromVersion : e.version >= fromVersion),
         );
