@@ -16,8 +16,28 @@ export function uuidV5(name: string, namespace: string = EVENT_ID_NAMESPACE): st
   const digest = hash('sha1', Buffer.concat([ns, Buffer.from(name, 'utf8')]), 'buffer');
   digest[6] = (digest[6]! & 0x0f) | 0x50;
   digest[8] = (digest[8]! & 0x3f) | 0x80;
-  const h = digest.toString('hex', 0, 16);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+  return formatUuid(digest);
+}
+
+const HEX_DIGITS = Buffer.from('0123456789abcdef', 'latin1');
+/** Where each of the 16 bytes' two hex digits go in the 36 characters, between the dashes. */
+const DIGIT_AT = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
+// Reused by every call: ids are made one at a time, and decoding copies the text out.
+const scratch = Buffer.from('00000000-0000-0000-0000-000000000000', 'latin1');
+
+/**
+ * The first 16 bytes as a lowercase UUID. Written into a buffer and decoded once, the id is one
+ * flat string; joined from slices it would be a tree of pieces that every later use (the store's
+ * checks, map keys, binding) first copies into one.
+ */
+function formatUuid(bytes: Buffer): string {
+  for (let i = 0; i < 16; i++) {
+    const byte = bytes[i]!;
+    const at = DIGIT_AT[i]!;
+    scratch[at] = HEX_DIGITS[byte >>> 4]!;
+    scratch[at + 1] = HEX_DIGITS[byte & 15]!;
+  }
+  return scratch.toString('latin1', 0, 36);
 }
 
 export function eventId(stream: string, type: EventType, discriminator = ''): string {

@@ -9,6 +9,25 @@ describe('event ids', () => {
     );
   });
 
+  it('formats every byte of the hash the way RFC 4122 writes it, for any name', () => {
+    const namespace = Buffer.from(EVENT_ID_NAMESPACE.replaceAll('-', ''), 'hex');
+    for (let i = 0; i < 2_000; i++) {
+      const name = `chat-${i}.c${i * 7919}\n${'é'.repeat(i % 5)}${i}`;
+      const digest = createHash('sha1').update(namespace).update(name, 'utf8').digest();
+      digest[6] = (digest[6]! & 0x0f) | 0x50;
+      digest[8] = (digest[8]! & 0x3f) | 0x80;
+      const hex = digest.toString('hex', 0, 16);
+      const expected = [
+        hex.slice(0, 8),
+        hex.slice(8, 12),
+        hex.slice(12, 16),
+        hex.slice(16, 20),
+        hex.slice(20),
+      ];
+      expect(uuidV5(name)).toBe(expected.join('-'));
+    }
+  });
+
   it('names an event by stream, type and discriminator in our namespace', () => {
     const id = eventId('message-1.c1002.7', 'MessageCreated');
     expect(id).toBe(uuidV5('message-1.c1002.7\nMessageCreated\n', EVENT_ID_NAMESPACE));
