@@ -1,7 +1,7 @@
-// Benchmarks: `npm run bench [-- name…]` runs every scenario in bench/scenarios/ (or the named
-// ones) one after another, each in a process of its own, prints a table against the targets and
-// writes bench/results/latest.json with the machine it ran on. Exit code 1 when a target is missed,
-// 2 for an unknown scenario name.
+// Benchmarks: `npm run bench [-- [--repeat N] name…]` runs every scenario in bench/scenarios/ (or
+// the named ones) one after another, each in a process of its own, prints a table against the
+// targets and writes bench/results/latest.json with the machine it ran on. Exit code 1 when a target
+// is missed, 2 for an unknown scenario name or option.
 import { fork } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -82,6 +82,64 @@ export function judge(name: string, outcome: Measurement | Skipped): ResultRow {
     ...(outcome.target !== undefined ? { target: outcome.target, better } : {}),
     ...(outcome.details ? { details: outcome.details } : {}),
   };
+}
+
+/**
+ * One row for several runs of a scenario: the median run, judged on its value, with every run's
+ * value in `details.runs`. With an even count the worse of the two middle runs stands, so a
+ * repeated figure never flatters. A run that failed to measure makes the whole row an error.
+ */
+export function medianRun(rows: readonly ResultRow[]): ResultRow {
+  if (rows.length === 0) throw new RangeError('medianRun needs at least one run');
+  const failed = rows.findIndex((r) => r.status === 'error');
+  if (failed >= 0)
+    return { ...rows[failed]!, note: `run ${failed + 1} of ${rows.length}: ${rows[failed]!.note}` };
+  const measured = rows.filter((r) => r.value !== undefined);
+  if (measured.length < rows.length) return rows.find((r) => r.value === undefined)!;
+  if (rows.length === 1) return rows[0]!;
+  const lowerIsBetter = rows[0]!.better === 'lower';
+  // Best first: the lower middle index of an even count is then the worse middle run.
+  const ordered = [...measured].sort((a, b) => (lowerIsBetter ? a.value! - b.value! : b.value! - a.value!));
+  const median = ordered[Math.floor(ordered.length / 2)]!;
+  return { ...median, details: { ...median.details, runs: rows.map((r) => r.value!) } };
+}
+
+/** What the command line asks for; a mistake is a ScenarioError naming it. */
+export interface BenchArguments {
+  readonly names: string[];
+  readonly repeat: number;
+  readonly help: boolean;
+}
+
+export const USAGE = `Usage: npm run bench [-- [--repeat N] [scenario…]]
+
+Runs every scenario in bench/scenarios/, or the named ones in that order, each in a process of
+its own; prints a table against the targets and writes bench/results/latest.json.
+
+  --repeat N   run each scenario N times (1-50) and report the median run, with every run's
+               value in the details: single figures drift on a shared machine
+  --help       this text`;
+
+export function parseArguments(argv: readonly string[]): BenchArguments {
+  const names: string[] = [];
+  let repeat = 1;
+  let help = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') continue;
+    if (arg === '--help' || arg === '-h') help = true;
+    else if (arg === '--repeat' || arg.startsWith('--repeat=')) {
+      const text = arg === '--repeat' ? argv[++i] : arg.slice('--repeat='.length);
+      const count = Number(text);
+      if (text === undefined || !/^[0-9]+$/.test(text) || count < 1 || count > 50)
+        throw new ScenarioError(
+          `--repeat takes a whole number of runs from 1 to 50, not ${text ?? 'nothing'}`,
+        );
+      repeat = count;
+    } else if (arg.startsWith('-')) throw new ScenarioError(`Unknown option ${arg}; see --help`);
+    else names.push(arg);
+  }
+  return { names, repeat, help };
 }
 
 const number = (n: number | undefined) => (n === undefined ? '' : Math.round(n).toLocaleString('en-US'));
@@ -176,8 +234,15 @@ async function runScenarioProcess(file: string): Promise<void> {
 
 async function main(argv: readonly string[]): Promise<number> {
   let chosen: LoadedScenario[];
+  let repeat: number;
   try {
-    chosen = select(await loadScenarios(), argv);
+    const args = parseArguments(argv);
+    if (args.help) {
+      process.stdout.write(`${USAGE}\n`);
+      return 0;
+    }
+    repeat = args.repeat;
+    chosen = select(await loadScenarios(), args.names);
   } catch (error) {
     if (!(error instanceof ScenarioError)) throw error;
     process.stderr.write(`bench: ${error.message}\n`);
@@ -185,12 +250,21 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const rows: ResultRow[] = [];
   for (const scenario of chosen) {
-    process.stderr.write(`bench: ${scenario.name}: ${scenario.description}\n`);
-    rows.push(await runIsolated(scenario, (m) => process.stderr.write(`  ${m}\n`)));
+    const runs: ResultRow[] = [];
+    for (let run = 1; run <= repeat; run++) {
+      const which = repeat > 1 ? ` (run ${run} of ${repeat})` : '';
+      process.stderr.write(`bench: ${scenario.name}${which}: ${scenario.description}\n`);
+      runs.push(await runIsolated(scenario, (m) => process.stderr.write(`  ${m}\n`)));
+    }
+    rows.push(medianRun(runs));
   }
   const info = machine();
+  const spreads = rows
+    .filter((r) => Array.isArray(r.details?.runs))
+    .map((r) => `${r.name}: median of ${(r.details!.runs as number[]).map(number).join(' / ')}\n`)
+    .join('');
   process.stdout.write(
-    `\n${table(rows)}\n\n${info.cpu}, ${info.cores} cores, ${info.memoryMb} MB, Node ${info.node}, load average ${info.loadAverage}\n`,
+    `\n${table(rows)}\n\n${spreads}${info.cpu}, ${info.cores} cores, ${info.memoryMb} MB, Node ${info.node}, load average ${info.loadAverage}\n`,
   );
   const results = join(here, 'results');
   mkdirSync(results, { recursive: true });
@@ -205,5 +279,5 @@ async function main(argv: readonly string[]): Promise<number> {
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const [flag, file] = process.argv.slice(2);
   if (flag === '--scenario' && file && process.send) await runScenarioProcess(file);
-  else process.exitCode = await main(process.argv.slice(2).filter((a) => a !== '--'));
+  else process.exitCode = await main(process.argv.slice(2));
 }

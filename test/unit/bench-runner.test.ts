@@ -3,7 +3,17 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { judge, loadScenarios, machine, runIsolated, ScenarioError, select, table } from '../../bench/run.ts';
+import {
+  judge,
+  loadScenarios,
+  machine,
+  medianRun,
+  parseArguments,
+  runIsolated,
+  ScenarioError,
+  select,
+  table,
+} from '../../bench/run.ts';
 import type { Scenario } from '../../bench/scenario.ts';
 
 const scenario = (name: string): Scenario => ({
@@ -49,6 +59,42 @@ describe('bench runner', () => {
       status: 'skipped',
       note: 'no database',
     });
+  });
+
+  it('reads scenario names, --repeat and --help, and names a bad option or count', () => {
+    expect(parseArguments(['--', 'a', 'b'])).toEqual({ names: ['a', 'b'], repeat: 1, help: false });
+    expect(parseArguments(['--repeat', '5', 'a'])).toEqual({ names: ['a'], repeat: 5, help: false });
+    expect(parseArguments(['a', '--repeat=3'])).toEqual({ names: ['a'], repeat: 3, help: false });
+    expect(parseArguments(['-h']).help).toBe(true);
+    for (const bad of [
+      ['--repeat'],
+      ['--repeat', '0'],
+      ['--repeat', '2.5'],
+      ['--repeat=51'],
+      ['--repeat', 'x'],
+    ])
+      expect(() => parseArguments(bad)).toThrow(/--repeat takes a whole number of runs from 1 to 50/);
+    expect(() => parseArguments(['--fast'])).toThrow(new ScenarioError('Unknown option --fast; see --help'));
+  });
+
+  it('reports the median of repeated runs, the worse middle one of an even count', () => {
+    const runs = (values: number[], better?: 'lower') =>
+      values.map((value, i) => judge('t', { value, unit: 'x', target: 100, better, details: { run: i } }));
+    const odd = medianRun(runs([90, 120, 101]));
+    expect(odd).toMatchObject({ value: 101, status: 'pass', details: { run: 2, runs: [90, 120, 101] } });
+    expect(medianRun(runs([99, 120, 101, 90]))).toMatchObject({ value: 99, status: 'fail' });
+    expect(medianRun(runs([99, 120, 101, 90], 'lower'))).toMatchObject({ value: 101, status: 'fail' });
+    expect(medianRun(runs([80, 95, 300], 'lower'))).toMatchObject({ value: 95, status: 'pass' });
+    expect(medianRun(runs([42]))).toEqual(runs([42])[0]);
+  });
+
+  it('turns a repeated scenario into an error or a skip when any run was one', () => {
+    const ok = judge('t', { value: 1, unit: 'x' });
+    const broken = { name: 't', status: 'error' as const, note: 'it threw' };
+    expect(medianRun([ok, broken, ok])).toEqual({ ...broken, note: 'run 2 of 3: it threw' });
+    const skipped = judge('t', { skipped: 'no database' });
+    expect(medianRun([skipped, skipped])).toEqual(skipped);
+    expect(() => medianRun([])).toThrow(RangeError);
   });
 
   it('prints an aligned table with the result of each row', () => {
