@@ -87,7 +87,8 @@ export function judge(name: string, outcome: Measurement | Skipped): ResultRow {
 /**
  * One row for several runs of a scenario: the median run, judged on its value, with every run's
  * value in `details.runs`. With an even count the worse of the two middle runs stands, so a
- * repeated figure never flatters. A run that failed to measure makes the whole row an error.
+ * repeated figure never flatters. A run that errored makes the whole row an error, and a skipped
+ * run a skip: neither is ever averaged away.
  */
 export function medianRun(rows: readonly ResultRow[]): ResultRow {
   if (rows.length === 0) throw new RangeError('medianRun needs at least one run');
