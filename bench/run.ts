@@ -95,12 +95,12 @@ export function medianRun(rows: readonly ResultRow[]): ResultRow {
   const failed = rows.findIndex((r) => r.status === 'error');
   if (failed >= 0)
     return { ...rows[failed]!, note: `run ${failed + 1} of ${rows.length}: ${rows[failed]!.note}` };
-  const measured = rows.filter((r) => r.value !== undefined);
-  if (measured.length < rows.length) return rows.find((r) => r.value === undefined)!;
+  const skipped = rows.find((r) => r.value === undefined);
+  if (skipped !== undefined) return skipped;
   if (rows.length === 1) return rows[0]!;
   const lowerIsBetter = rows[0]!.better === 'lower';
   // Best first: the lower middle index of an even count is then the worse middle run.
-  const ordered = [...measured].sort((a, b) => (lowerIsBetter ? a.value! - b.value! : b.value! - a.value!));
+  const ordered = [...rows].sort((a, b) => (lowerIsBetter ? a.value! - b.value! : b.value! - a.value!));
   const median = ordered[Math.floor(ordered.length / 2)]!;
   return { ...median, details: { ...median.details, runs: rows.map((r) => r.value!) } };
 }

@@ -6,7 +6,7 @@
 // table: a missing, stale or damaged one is rebuilt from it; another database at its name is refused.
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import type { StreamEntry } from './sqlite-tail.ts';
+import { ENTRY_COLUMNS, type EntryRow, entryOf, type StreamEntry } from './sqlite-tail.ts';
 
 /** Events folded into the index per transaction. */
 const FOLD_CHUNK = 20_000;
@@ -98,7 +98,6 @@ export function openIndexFile(path: string, busyTimeoutMs: number): Database.Dat
 }
 
 type IndexedRow = [number, string | null];
-type NewRow = [number, string, number, string, string];
 
 /**
  * Folds events from the event table into the index. Used by the index thread and, when the thread
@@ -118,7 +117,7 @@ export class StreamIndexFolder {
     this.#indexed = index.prepare('SELECT through, last_event_id FROM indexed').raw();
     this.#newEvents = events
       .prepare(
-        'SELECT global_position, stream, stream_version, event_id, type FROM events WHERE global_position > ? ORDER BY global_position LIMIT ?',
+        `SELECT ${ENTRY_COLUMNS} FROM events WHERE global_position > ? ORDER BY global_position LIMIT ?`,
       )
       .raw();
     this.#insert = index.prepare(
@@ -144,7 +143,7 @@ export class StreamIndexFolder {
 
   #foldLocked(limit: number): number {
     const [through] = this.#indexed.get() as IndexedRow;
-    const rows = this.#newEvents.all(through, limit) as NewRow[];
+    const rows = this.#newEvents.all(through, limit) as EntryRow[];
     if (rows.length === 0) return 0;
     const last = rows[rows.length - 1]!;
     // In index order, each page of the index is visited once.
@@ -174,7 +173,6 @@ export class StreamIndexFolder {
 
 type EarlyRow = [string, number, string, string, number];
 type LateRow = [string, string, number, number];
-type EntryRow = [number, string, number, string, string];
 
 /** Every indexed event below LATE_VERSION of the streams in a JSON array. */
 export const EARLY_EVENTS = `
@@ -186,16 +184,14 @@ export const LATE_EVENTS = `
   SELECT event_id, type, stream_version, global_position FROM stream_index INDEXED BY stream_index_late_ids
    WHERE stream = ? AND stream_version >= ${LATE_VERSION} AND event_id IN (SELECT value FROM json_each(?))`;
 
-const ENTRY = 'global_position, stream, stream_version, event_id, type';
-
 /** The indexed events after a position of the streams in a range, in global order. */
 export const RANGE = `
-  SELECT ${ENTRY} FROM stream_index
+  SELECT ${ENTRY_COLUMNS} FROM stream_index
    WHERE stream >= ? AND stream < ? AND global_position > ? ORDER BY global_position LIMIT ?`;
 
 /** RANGE, of some types only. */
 export const RANGE_OF_TYPES = `
-  SELECT ${ENTRY} FROM stream_index
+  SELECT ${ENTRY_COLUMNS} FROM stream_index
    WHERE stream >= ? AND stream < ? AND global_position > ? AND type IN (SELECT value FROM json_each(?))
    ORDER BY global_position LIMIT ?`;
 
@@ -221,12 +217,12 @@ export class StreamIndexReader {
     this.#late = index.prepare(LATE_EVENTS).raw();
     this.#forwards = index
       .prepare(
-        `SELECT ${ENTRY} FROM stream_index WHERE stream = ? AND stream_version >= ? ORDER BY stream_version LIMIT ?`,
+        `SELECT ${ENTRY_COLUMNS} FROM stream_index WHERE stream = ? AND stream_version >= ? ORDER BY stream_version LIMIT ?`,
       )
       .raw();
     this.#backwards = index
       .prepare(
-        `SELECT ${ENTRY} FROM stream_index WHERE stream = ? AND stream_version <= ? ORDER BY stream_version DESC LIMIT ?`,
+        `SELECT ${ENTRY_COLUMNS} FROM stream_index WHERE stream = ? AND stream_version <= ? ORDER BY stream_version DESC LIMIT ?`,
       )
       .raw();
     this.#rangeSize = index
@@ -268,7 +264,7 @@ export class StreamIndexReader {
     const rows = backwards
       ? this.#backwards.all(stream, fromVersion ?? Number.MAX_SAFE_INTEGER, limit)
       : this.#forwards.all(stream, fromVersion ?? 0, limit);
-    return (rows as EntryRow[]).map(toEvent);
+    return (rows as EntryRow[]).map(entryOf);
   }
 
   /** How many events the range holds, counted up to `bound`. */
@@ -282,14 +278,6 @@ export class StreamIndexReader {
       types === undefined
         ? this.#range.all(from, to, after, limit)
         : this.#rangeOfTypes.all(from, to, after, JSON.stringify(types), limit);
-    return (rows as EntryRow[]).map(toEvent);
+    return (rows as EntryRow[]).map(entryOf);
   }
 }
-
-const toEvent = ([position, stream, version, id, type]: EntryRow): StreamEntry => ({
-  position,
-  stream,
-  version,
-  id,
-  type,
-});

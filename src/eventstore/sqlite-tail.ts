@@ -14,6 +14,19 @@ export interface StreamEntry {
   readonly type: string;
 }
 
+/** The columns a StreamEntry is read from, in the event table and the stream index alike. */
+export const ENTRY_COLUMNS = 'global_position, stream, stream_version, event_id, type';
+/** A row of ENTRY_COLUMNS, read raw. */
+export type EntryRow = [number, string, number, string, string];
+
+export const entryOf = ([position, stream, version, id, type]: EntryRow): StreamEntry => ({
+  position,
+  stream,
+  version,
+  id,
+  type,
+});
+
 /**
  * Events per generation. The tail keeps at least the last this many events, indexed or not, and
  * every event the index lacks; older ones go a generation at a time.
@@ -141,11 +154,6 @@ export class LogTail {
   /** The stream's events after the index's end, in version order. */
   unindexedOf(stream: string): StreamEntry[] {
     return this.stream(stream).filter((e) => e.position > this.#indexed);
-  }
-
-  /** Whether the tail holds the stream from its first event on, and so all of it. */
-  holdsWhole(stream: string): boolean {
-    return isWhole(this.stream(stream));
   }
 
   /** Events after the index's end and after `after` whose stream starts with `prefix`, in order. */

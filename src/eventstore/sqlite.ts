@@ -34,7 +34,7 @@ import {
   StreamIndexFolder,
   StreamIndexReader,
 } from './sqlite-stream-index.ts';
-import { isWhole, LogTail, type StreamEntry } from './sqlite-tail.ts';
+import { ENTRY_COLUMNS, type EntryRow, entryOf, isWhole, LogTail, type StreamEntry } from './sqlite-tail.ts';
 import { StreamFilter } from './stream-filter.ts';
 import { type PreparedRequest, prepareAppend } from './validate.ts';
 import { AppendSignal, untilClosed, waitUntilNew } from './wait.ts';
@@ -142,8 +142,6 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
   return new SqliteEventStore(options);
 }
 
-type TailRow = [number, string, number, string, string];
-
 export class SqliteEventStore implements EventStore {
   readonly description: string;
   readonly #path: string;
@@ -201,9 +199,7 @@ export class SqliteEventStore implements EventStore {
       const db = this.#db;
       this.#statements = {
         tail: db
-          .prepare(
-            'SELECT global_position, stream, stream_version, event_id, type FROM events WHERE global_position > ? ORDER BY global_position',
-          )
+          .prepare(`SELECT ${ENTRY_COLUMNS} FROM events WHERE global_position > ? ORDER BY global_position`)
           .raw(),
         newStreams: db
           .prepare(
@@ -394,10 +390,10 @@ export class SqliteEventStore implements EventStore {
       for (const stream of this.#statements.newStreams.iterate(tail.known, through) as Iterable<string>)
         streams.add(stream);
     tail.followIndex(through);
-    for (const row of this.#statements.tail.iterate(tail.known) as Iterable<TailRow>) {
-      const [position, stream, version, id, type] = row;
-      tail.add({ position, stream, version, id, type });
-      if (version === 0) streams?.add(stream);
+    for (const row of this.#statements.tail.iterate(tail.known) as Iterable<EntryRow>) {
+      const event = entryOf(row);
+      tail.add(event);
+      if (event.version === 0) streams?.add(event.stream);
     }
   }
 

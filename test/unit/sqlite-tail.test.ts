@@ -1,7 +1,7 @@
 // The SQLite store's log tail: what lookups by stream add to the index until it catches up, and
 // the recently indexed events it keeps so that streams begun lately need no index lookup.
 import { describe, expect, test } from '@jest/globals';
-import { LogTail, type StreamEntry } from '../../src/eventstore/sqlite-tail.ts';
+import { isWhole, LogTail, type StreamEntry } from '../../src/eventstore/sqlite-tail.ts';
 
 const event = (position: number, stream: string, version: number): StreamEntry => ({
   position,
@@ -25,9 +25,9 @@ describe('LogTail', () => {
     expect(positions(tail.stream('a'))).toEqual([11, 13]);
     expect(tail.stream('b').map((e) => e.version)).toEqual([3]);
     expect(tail.stream('c')).toEqual([]);
-    expect(tail.holdsWhole('a')).toBe(true);
-    expect(tail.holdsWhole('b')).toBe(false);
-    expect(tail.holdsWhole('c')).toBe(false);
+    expect(isWhole(tail.stream('a'))).toBe(true);
+    expect(isWhole(tail.stream('b'))).toBe(false);
+    expect(isWhole(tail.stream('c'))).toBe(false);
   });
 
   test('refuses an event that is not after the last one', () => {
@@ -46,7 +46,7 @@ describe('LogTail', () => {
     expect(positions(tail.unindexedEvents())).toEqual([5, 6]);
     expect(positions(tail.stream('odd'))).toEqual([1, 3, 5]);
     expect(positions(tail.unindexedOf('odd'))).toEqual([5]);
-    expect(tail.holdsWhole('odd')).toBe(true);
+    expect(isWhole(tail.stream('odd'))).toBe(true);
     expect(positions(tail.unindexedWithPrefix('o', 0))).toEqual([5]);
     expect(positions(tail.unindexedWithPrefix('', 5))).toEqual([6]);
     // Indexed to the end, the first generation becomes the old one...
@@ -58,7 +58,7 @@ describe('LogTail', () => {
     tail.followIndex(7);
     expect(positions(tail.stream('odd'))).toEqual([7]);
     expect(positions(tail.stream('even'))).toEqual([8]);
-    expect(tail.holdsWhole('odd')).toBe(false);
+    expect(isWhole(tail.stream('odd'))).toBe(false);
     expect(tail.unindexed).toBe(1);
     expect(positions(tail.unindexedOf('even'))).toEqual([8]);
   });
@@ -69,10 +69,10 @@ describe('LogTail', () => {
     tail.add(event(2, 'old', 7));
     tail.followIndex(2);
     tail.add(event(3, 'new', 1));
-    expect(tail.holdsWhole('new')).toBe(true);
+    expect(isWhole(tail.stream('new'))).toBe(true);
     expect(positions(tail.stream('new'))).toEqual([1, 3]);
     expect(positions(tail.unindexedOf('new'))).toEqual([3]);
-    expect(tail.holdsWhole('old')).toBe(false);
+    expect(isWhole(tail.stream('old'))).toBe(false);
   });
 
   test('a stream across both generations is read in order and held whole by its first event', () => {
@@ -82,7 +82,7 @@ describe('LogTail', () => {
     tail.add(event(2, 'a', 1));
     tail.add(event(3, 'b', 4));
     expect(positions(tail.stream('a'))).toEqual([1, 2]);
-    expect(tail.holdsWhole('a')).toBe(true);
+    expect(isWhole(tail.stream('a'))).toBe(true);
     expect(positions(tail.unindexedOf('a'))).toEqual([2]);
     expect(positions(tail.unindexedEvents())).toEqual([2, 3]);
   });
@@ -99,7 +99,7 @@ describe('LogTail', () => {
     expect(tail.known).toBe(9);
     expect(tail.indexed).toBe(9);
     expect(tail.stream('a')).toEqual([]);
-    expect(tail.holdsWhole('a')).toBe(false);
+    expect(isWhole(tail.stream('a'))).toBe(false);
     tail.add(event(10, 'a', 5));
     expect(positions(tail.stream('a'))).toEqual([10]);
     expect(positions(tail.unindexedOf('a'))).toEqual([10]);
