@@ -4,16 +4,16 @@
 
 import { closeSync, fsyncSync, openSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import Database from 'better-sqlite3';
+import { openConnection, sqliteCode } from './sqlite-connection.ts';
 import { FOLD, type MaintenanceData, SIGNAL, STATE } from './sqlite-maintenance.ts';
 import { openIndexFile, StreamIndexFolder } from './sqlite-stream-index.ts';
 
 const { path, indexPath, state } = workerData as MaintenanceData;
 const flags = new Int32Array(state);
 // Waits out another process's fold of the same index rather than failing it.
-const db = new Database(path, { fileMustExist: true, timeout: 10_000 });
+const db = openConnection(path, { busyTimeoutMs: 10_000, mustExist: true });
 // The same durability as the writer: the WAL is synced before it is copied, the file after.
-db.pragma('synchronous = NORMAL');
+db.exec('PRAGMA synchronous = NORMAL');
 const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
 // SQLite syncs the database file only after a checkpoint that copies the whole WAL, and racing the
 // writer, this thread's rarely do: the writer's own copy at the end of a long WAL would then sync
@@ -50,7 +50,7 @@ for (;;) {
     fsyncSync(dbFile);
   } catch (error) {
     // Another connection's checkpoint holds the lock: that one does the work.
-    if ((error as { code?: unknown }).code !== 'SQLITE_BUSY') report('checkpoint', error);
+    if (sqliteCode(error) !== 'SQLITE_BUSY') report('checkpoint', error);
   }
   Atomics.compareExchange(flags, STATE, 1, 0);
 }

@@ -11,8 +11,8 @@
 // stays on, further out, as the backstop should the thread be slow or gone. Durability is
 // unchanged: commits and their syncs are the writer's as before.
 import { Worker } from 'node:worker_threads';
-import type Database from 'better-sqlite3';
 import type { Logger } from '../log/logger.ts';
+import { type Connection, prepareTuples, sqliteCode, type TupleStatement } from './sqlite-connection.ts';
 
 /** workerData of the maintenance thread. */
 export interface MaintenanceData {
@@ -60,9 +60,9 @@ export class SqliteMaintenance {
   readonly #limits: CheckpointLimits;
   readonly #foldAfter: number;
   readonly #logger: Logger;
-  readonly #db: Database.Database;
-  readonly #walState: Database.Statement;
-  readonly #checkpoint: Database.Statement;
+  readonly #db: Connection;
+  readonly #walState: TupleStatement<[number, number, number]>;
+  readonly #checkpoint: TupleStatement<[number, number, number]>;
   readonly #flags = new Int32Array(new SharedArrayBuffer(12));
   #worker: Worker | undefined;
   #commits = 0;
@@ -71,7 +71,7 @@ export class SqliteMaintenance {
   #exited: Promise<void> | undefined;
 
   constructor(
-    db: Database.Database,
+    db: Connection,
     path: string,
     logger: Logger,
     options: { indexPath?: string; foldAfter?: number; limits?: CheckpointLimits } = {},
@@ -82,9 +82,9 @@ export class SqliteMaintenance {
     this.#limits = options.limits ?? { wakeFrames: WAKE_FRAMES, restartFrames: RESTART_FRAMES };
     this.#logger = logger;
     this.#db = db;
-    this.#walState = db.prepare('PRAGMA wal_checkpoint(NOOP)').raw();
-    this.#checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
-    db.pragma(`wal_autocheckpoint = ${4 * this.#limits.restartFrames}`);
+    this.#walState = prepareTuples(db, 'PRAGMA wal_checkpoint(NOOP)');
+    this.#checkpoint = prepareTuples(db, 'PRAGMA wal_checkpoint(PASSIVE)');
+    db.exec(`PRAGMA wal_autocheckpoint = ${4 * this.#limits.restartFrames}`);
   }
 
   /**
@@ -104,7 +104,7 @@ export class SqliteMaintenance {
       Atomics.notify(this.#flags, SIGNAL);
     } catch (error) {
       // A failed checkpoint loses nothing: the frames stay in the WAL for the next one.
-      if ((error as { code?: unknown }).code !== 'SQLITE_BUSY') this.#fail(error);
+      if (sqliteCode(error) !== 'SQLITE_BUSY') this.#fail(error);
     }
   }
 
@@ -112,7 +112,7 @@ export class SqliteMaintenance {
   #checkpointAsked(): boolean {
     const { wakeFrames, restartFrames, checkEvery = 16 } = this.#limits;
     if (++this.#commits % checkEvery !== 0) return false;
-    const [, frames, copied] = this.#walState.get() as [number, number, number];
+    const [, frames, copied] = this.#walState.get()!;
     const waiting = frames - copied;
     const long = frames >= restartFrames;
     if (waiting < wakeFrames && !long) return false;
@@ -168,7 +168,7 @@ export class SqliteMaintenance {
 
   #fail(error: unknown): void {
     this.#failed = true;
-    if (this.#db.open) this.#db.pragma(`wal_autocheckpoint = ${this.#limits.restartFrames}`);
+    if (this.#db.isOpen) this.#db.exec(`PRAGMA wal_autocheckpoint = ${this.#limits.restartFrames}`);
     this.#logger.warn(
       { reason: error instanceof Error ? error.message : String(error) },
       'event store maintenance thread unavailable; appends index and checkpoint themselves',

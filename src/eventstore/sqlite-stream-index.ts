@@ -5,7 +5,15 @@
 // and lookups add what it has not reached yet (sqlite-tail.ts). The file is derived from the event
 // table: a missing, stale or damaged one is rebuilt from it; another database at its name is refused.
 import { existsSync, renameSync, rmSync } from 'node:fs';
-import Database from 'better-sqlite3';
+import {
+  type Connection,
+  openConnection,
+  pragmaValue,
+  prepareTuples,
+  sqliteCode,
+  type TupleStatement,
+  transaction,
+} from './sqlite-connection.ts';
 import { ENTRY_COLUMNS, type EntryRow, entryOf, type StreamEntry } from './sqlite-tail.ts';
 
 /** Events folded into the index per transaction. */
@@ -54,11 +62,11 @@ export function openOrReplaceIndexFile(
   path: string,
   busyTimeoutMs: number,
   replaced: (movedTo: string, reason: string) => void,
-): Database.Database {
+): Connection {
   try {
     return openIndexFile(path, busyTimeoutMs);
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
+    const code = sqliteCode(error);
     if (code !== 'SQLITE_CORRUPT' && code !== 'SQLITE_NOTADB') throw error;
     const movedTo = `${path}.damaged-${new Date().toISOString().replaceAll(':', '-')}`;
     renameSync(path, movedTo);
@@ -69,27 +77,24 @@ export function openOrReplaceIndexFile(
 }
 
 /** Opens the index file, creating it, or dropping one of another layout. */
-export function openIndexFile(path: string, busyTimeoutMs: number): Database.Database {
-  const db = new Database(path, { timeout: busyTimeoutMs });
+export function openIndexFile(path: string, busyTimeoutMs: number): Connection {
+  const db = openConnection(path, { busyTimeoutMs });
   try {
-    db.pragma('journal_mode = WAL');
     // A power cut can lose the index's last folds, never the events: they are folded again.
-    db.pragma('synchronous = NORMAL');
-    db.transaction(() => {
-      const id = db.pragma('application_id', { simple: true }) as number;
-      const version = db.pragma('user_version', { simple: true }) as number;
+    db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL');
+    transaction(db, 'IMMEDIATE', () => {
+      const id = pragmaValue(db, 'application_id');
+      const version = pragmaValue(db, 'user_version');
       if (id === APPLICATION_ID && version === INDEX_VERSION) return;
-      const tables = db
-        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table'")
-        .pluck()
-        .all() as string[];
+      const tables = prepareTuples<[string]>(db, "SELECT name FROM sqlite_schema WHERE type = 'table'")
+        .all()
+        .map(([name]) => name);
       if (id !== APPLICATION_ID && tables.length > 0)
         throw new Error(`${path} is another SQLite database, not the event store's stream index`);
       for (const table of tables) db.exec(`DROP TABLE "${table.replaceAll('"', '""')}"`);
       db.exec(SCHEMA);
-      db.pragma(`user_version = ${INDEX_VERSION}`);
-      db.pragma(`application_id = ${APPLICATION_ID}`);
-    }).immediate();
+      db.exec(`PRAGMA user_version = ${INDEX_VERSION}; PRAGMA application_id = ${APPLICATION_ID}`);
+    })();
     return db;
   } catch (error) {
     db.close();
@@ -104,27 +109,30 @@ type IndexedRow = [number, string | null];
  * is unavailable or far behind, by the writer itself.
  */
 export class StreamIndexFolder {
-  readonly #index: Database.Database;
-  readonly #indexed: Database.Statement;
-  readonly #newEvents: Database.Statement;
-  readonly #insert: Database.Statement;
-  readonly #advance: Database.Statement;
+  readonly #indexed: TupleStatement<IndexedRow>;
+  readonly #newEvents: TupleStatement<EntryRow>;
+  readonly #insert: TupleStatement<[]>;
+  readonly #advance: TupleStatement<[]>;
   readonly #fold: (limit: number) => number;
+  readonly #empty: () => void;
 
   /** @param events a connection to the event file, only read */
-  constructor(index: Database.Database, events: Database.Database) {
-    this.#index = index;
-    this.#indexed = index.prepare('SELECT through, last_event_id FROM indexed').raw();
-    this.#newEvents = events
-      .prepare(
-        `SELECT ${ENTRY_COLUMNS} FROM events WHERE global_position > ? ORDER BY global_position LIMIT ?`,
-      )
-      .raw();
-    this.#insert = index.prepare(
+  constructor(index: Connection, events: Connection) {
+    this.#indexed = prepareTuples(index, 'SELECT through, last_event_id FROM indexed');
+    this.#newEvents = prepareTuples(
+      events,
+      `SELECT ${ENTRY_COLUMNS} FROM events WHERE global_position > ? ORDER BY global_position LIMIT ?`,
+    );
+    this.#insert = prepareTuples(
+      index,
       'INSERT INTO stream_index (stream, stream_version, global_position, event_id, type) VALUES (?, ?, ?, ?, ?)',
     );
-    this.#advance = index.prepare('UPDATE indexed SET through = ?, last_event_id = ?');
-    this.#fold = index.transaction((limit: number) => this.#foldLocked(limit)).immediate;
+    this.#advance = prepareTuples(index, 'UPDATE indexed SET through = ?, last_event_id = ?');
+    this.#fold = transaction(index, 'IMMEDIATE', (limit: number) => this.#foldLocked(limit));
+    this.#empty = transaction(index, 'IMMEDIATE', () => {
+      index.exec('DELETE FROM stream_index');
+      this.#advance.run(0, null);
+    });
   }
 
   /**
@@ -142,8 +150,8 @@ export class StreamIndexFolder {
   }
 
   #foldLocked(limit: number): number {
-    const [through] = this.#indexed.get() as IndexedRow;
-    const rows = this.#newEvents.all(through, limit) as EntryRow[];
+    const [through] = this.#indexed.get()!;
+    const rows = this.#newEvents.all(through, limit);
     if (rows.length === 0) return 0;
     const last = rows[rows.length - 1]!;
     // In index order, each page of the index is visited once.
@@ -159,14 +167,9 @@ export class StreamIndexFolder {
    * the event it last indexed is not the one stored there (a file restored or swapped beside it).
    */
   verify(eventAt: (position: number) => string | undefined): boolean {
-    const [through, lastId] = this.#indexed.get() as IndexedRow;
+    const [through, lastId] = this.#indexed.get()!;
     if (through === 0 || eventAt(through) === lastId) return true;
-    this.#index
-      .transaction(() => {
-        this.#index.exec('DELETE FROM stream_index');
-        this.#advance.run(0, null);
-      })
-      .immediate();
+    this.#empty();
     return false;
   }
 }
@@ -197,41 +200,40 @@ export const RANGE_OF_TYPES = `
 
 /** The queries lookups make of the index. Each call is one read of one snapshot. */
 export class StreamIndexReader {
-  readonly #through: Database.Statement;
-  readonly #streams: Database.Statement;
-  readonly #early: Database.Statement;
-  readonly #head: Database.Statement;
-  readonly #late: Database.Statement;
-  readonly #forwards: Database.Statement;
-  readonly #backwards: Database.Statement;
-  readonly #rangeSize: Database.Statement;
-  readonly #range: Database.Statement;
-  readonly #rangeOfTypes: Database.Statement;
+  readonly #through: TupleStatement<[number]>;
+  readonly #streams: TupleStatement<[string]>;
+  readonly #early: TupleStatement<EarlyRow>;
+  readonly #head: TupleStatement<[number | null]>;
+  readonly #late: TupleStatement<LateRow>;
+  readonly #forwards: TupleStatement<EntryRow>;
+  readonly #backwards: TupleStatement<EntryRow>;
+  readonly #rangeSize: TupleStatement<[number]>;
+  readonly #range: TupleStatement<EntryRow>;
+  readonly #rangeOfTypes: TupleStatement<EntryRow>;
   readonly #snapshot: <T>(work: (through: number) => T) => T;
 
-  constructor(index: Database.Database) {
-    this.#through = index.prepare('SELECT through FROM indexed').pluck();
-    this.#streams = index.prepare('SELECT stream FROM stream_index WHERE stream_version = 0').pluck();
-    this.#early = index.prepare(EARLY_EVENTS).raw();
-    this.#head = index.prepare('SELECT max(stream_version) FROM stream_index WHERE stream = ?').pluck();
-    this.#late = index.prepare(LATE_EVENTS).raw();
-    this.#forwards = index
-      .prepare(
-        `SELECT ${ENTRY_COLUMNS} FROM stream_index WHERE stream = ? AND stream_version >= ? ORDER BY stream_version LIMIT ?`,
-      )
-      .raw();
-    this.#backwards = index
-      .prepare(
-        `SELECT ${ENTRY_COLUMNS} FROM stream_index WHERE stream = ? AND stream_version <= ? ORDER BY stream_version DESC LIMIT ?`,
-      )
-      .raw();
-    this.#rangeSize = index
-      .prepare('SELECT count(*) FROM (SELECT 1 FROM stream_index WHERE stream >= ? AND stream < ? LIMIT ?)')
-      .pluck();
-    this.#range = index.prepare(RANGE).raw();
-    this.#rangeOfTypes = index.prepare(RANGE_OF_TYPES).raw();
-    const snapshot = index.transaction((work: (through: number) => unknown) =>
-      work(this.#through.get() as number),
+  constructor(index: Connection) {
+    this.#through = prepareTuples(index, 'SELECT through FROM indexed');
+    this.#streams = prepareTuples(index, 'SELECT stream FROM stream_index WHERE stream_version = 0');
+    this.#early = prepareTuples(index, EARLY_EVENTS);
+    this.#head = prepareTuples(index, 'SELECT max(stream_version) FROM stream_index WHERE stream = ?');
+    this.#late = prepareTuples(index, LATE_EVENTS);
+    this.#forwards = prepareTuples(
+      index,
+      `SELECT ${ENTRY_COLUMNS} FROM stream_index WHERE stream = ? AND stream_version >= ? ORDER BY stream_version LIMIT ?`,
+    );
+    this.#backwards = prepareTuples(
+      index,
+      `SELECT ${ENTRY_COLUMNS} FROM stream_index WHERE stream = ? AND stream_version <= ? ORDER BY stream_version DESC LIMIT ?`,
+    );
+    this.#rangeSize = prepareTuples(
+      index,
+      'SELECT count(*) FROM (SELECT 1 FROM stream_index WHERE stream >= ? AND stream < ? LIMIT ?)',
+    );
+    this.#range = prepareTuples(index, RANGE);
+    this.#rangeOfTypes = prepareTuples(index, RANGE_OF_TYPES);
+    const snapshot = transaction(index, 'DEFERRED', (work: (through: number) => unknown) =>
+      work(this.#through.get()![0]),
     );
     this.#snapshot = snapshot as <T>(work: (through: number) => T) => T;
   }
@@ -242,34 +244,34 @@ export class StreamIndexReader {
   }
 
   /** Every indexed stream. */
-  streams(): IterableIterator<string> {
-    return this.#streams.iterate() as IterableIterator<string>;
+  *streams(): IterableIterator<string> {
+    for (const [stream] of this.#streams.iterate()) yield stream;
   }
 
   /** Indexed events of these streams below LATE_VERSION, as [stream, version, id, type, position]. */
   early(streams: readonly string[]): EarlyRow[] {
-    return this.#early.all(JSON.stringify(streams)) as EarlyRow[];
+    return this.#early.all(JSON.stringify(streams));
   }
 
   head(stream: string): number {
-    return (this.#head.get(stream) as number | null) ?? -1;
+    return this.#head.get(stream)?.[0] ?? -1;
   }
 
   /** Indexed events of a stream from LATE_VERSION on with one of these ids. */
   late(stream: string, ids: readonly string[]): LateRow[] {
-    return this.#late.all(stream, JSON.stringify(ids)) as LateRow[];
+    return this.#late.all(stream, JSON.stringify(ids));
   }
 
   stream(stream: string, backwards: boolean, fromVersion: number | undefined, limit: number): StreamEntry[] {
     const rows = backwards
       ? this.#backwards.all(stream, fromVersion ?? Number.MAX_SAFE_INTEGER, limit)
       : this.#forwards.all(stream, fromVersion ?? 0, limit);
-    return (rows as EntryRow[]).map(entryOf);
+    return rows.map(entryOf);
   }
 
   /** How many events the range holds, counted up to `bound`. */
   rangeSize(from: string, to: string, bound: number): number {
-    return this.#rangeSize.get(from, to, bound) as number;
+    return this.#rangeSize.get(from, to, bound)![0];
   }
 
   /** Events after `after` of the streams in [from, to), in global order. */
@@ -278,6 +280,6 @@ export class StreamIndexReader {
       types === undefined
         ? this.#range.all(from, to, after, limit)
         : this.#rangeOfTypes.all(from, to, after, JSON.stringify(types), limit);
-    return (rows as EntryRow[]).map(entryOf);
+    return rows.map(entryOf);
   }
 }

@@ -2,7 +2,6 @@
 // a file derived from it (sqlite-stream-index.ts). Writers take the write lock with BEGIN
 // IMMEDIATE, so row ids, the global positions, are handed out in commit order and a reader never
 // skips an event. Other processes' appends are noticed by polling the head position.
-import Database from 'better-sqlite3';
 import type { GlobalPosition, NewEvent, StoredEvent } from '../events/envelope.ts';
 import { upcasters as defaultUpcasters, type Upcasters } from '../events/upcasters.ts';
 import { type Logger, silentLogger } from '../log/logger.ts';
@@ -26,6 +25,16 @@ import type {
   WaitOptions,
 } from './port.ts';
 import { allRead, prefixSuccessor, sequencePosition, streamRead } from './read-options.ts';
+import {
+  type Connection,
+  openConnection,
+  pragmaValue,
+  prepareTuples,
+  type SqlValue,
+  sqliteCode,
+  type TupleStatement,
+  transaction,
+} from './sqlite-connection.ts';
 import { SqliteMaintenance } from './sqlite-maintenance.ts';
 import {
   indexPathFor,
@@ -145,8 +154,8 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
 export class SqliteEventStore implements EventStore {
   readonly description: string;
   readonly #path: string;
-  readonly #db: Database.Database;
-  readonly #indexDb: Database.Database;
+  readonly #db: Connection;
+  readonly #indexDb: Connection;
   readonly #index: StreamIndexReader;
   readonly #folder: StreamIndexFolder;
   readonly #tail: LogTail;
@@ -163,15 +172,15 @@ export class SqliteEventStore implements EventStore {
   readonly #appended = new AppendSignal();
   readonly #closing = new AbortController();
   readonly #statements: {
-    tail: Database.Statement;
-    newStreams: Database.Statement;
-    head: Database.Statement;
-    eventAt: Database.Statement;
-    byPositions: Database.Statement;
+    tail: TupleStatement<EntryRow>;
+    newStreams: TupleStatement<[string]>;
+    head: TupleStatement<[number | null]>;
+    eventAt: TupleStatement<[string]>;
+    byPositions: TupleStatement<Row>;
   };
-  readonly #readAllStatements = new Map<string, Database.Statement>();
-  readonly #inserts: Database.Statement[] = [];
-  readonly #insertParams: unknown[] = [];
+  readonly #readAllStatements = new Map<string, TupleStatement<Row>>();
+  readonly #inserts: TupleStatement<[]>[] = [];
+  readonly #insertParams: SqlValue[] = [];
   readonly #maintenance: SqliteMaintenance;
   readonly #appendTransaction: (requests: readonly PreparedRequest[]) => Appended;
 
@@ -185,34 +194,33 @@ export class SqliteEventStore implements EventStore {
     this.#tail = new LogTail(options.tailGeneration);
     this.#logger = options.logger ?? silentLogger;
     try {
-      this.#db = new Database(options.path, { timeout: this.#busyTimeoutMs });
+      this.#db = openConnection(options.path, { busyTimeoutMs: this.#busyTimeoutMs });
     } catch (error) {
       throw new StoreUnavailableError(options.path, reason(error));
     }
-    const opened: Database.Database[] = [this.#db];
+    const opened: Connection[] = [this.#db];
     try {
-      this.#db.pragma('journal_mode = WAL');
       // NORMAL in WAL mode never corrupts; a power cut may lose the last commits, a crash loses none.
-      this.#db.pragma('synchronous = NORMAL');
-      this.#db.pragma('journal_size_limit = 67108864');
+      this.#db.exec(
+        'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA journal_size_limit = 67108864',
+      );
       const version = migrate(this.#db, options.path);
       const db = this.#db;
       this.#statements = {
-        tail: db
-          .prepare(`SELECT ${ENTRY_COLUMNS} FROM events WHERE global_position > ? ORDER BY global_position`)
-          .raw(),
-        newStreams: db
-          .prepare(
-            'SELECT stream FROM events WHERE global_position > ? AND global_position <= ? AND stream_version = 0',
-          )
-          .pluck(),
-        head: db.prepare('SELECT max(global_position) FROM events').pluck(),
-        eventAt: db.prepare('SELECT event_id FROM events WHERE global_position = ?').pluck(),
-        byPositions: db
-          .prepare(
-            `SELECT ${COLUMNS} FROM events WHERE global_position IN (SELECT value FROM json_each(?)) ORDER BY global_position`,
-          )
-          .raw(),
+        tail: prepareTuples(
+          db,
+          `SELECT ${ENTRY_COLUMNS} FROM events WHERE global_position > ? ORDER BY global_position`,
+        ),
+        newStreams: prepareTuples(
+          db,
+          'SELECT stream FROM events WHERE global_position > ? AND global_position <= ? AND stream_version = 0',
+        ),
+        head: prepareTuples(db, 'SELECT max(global_position) FROM events'),
+        eventAt: prepareTuples(db, 'SELECT event_id FROM events WHERE global_position = ?'),
+        byPositions: prepareTuples(
+          db,
+          `SELECT ${COLUMNS} FROM events WHERE global_position IN (SELECT value FROM json_each(?)) ORDER BY global_position`,
+        ),
       };
       const indexPath = indexPathFor(options.path);
       this.#indexDb = openOrReplaceIndexFile(indexPath, this.#busyTimeoutMs, (movedTo, why) =>
@@ -220,7 +228,7 @@ export class SqliteEventStore implements EventStore {
       );
       opened.push(this.#indexDb);
       this.#folder = new StreamIndexFolder(this.#indexDb, db);
-      if (!this.#folder.verify((position) => this.#statements.eventAt.get(position) as string | undefined))
+      if (!this.#folder.verify((position) => this.#statements.eventAt.get(position)?.[0]))
         this.#logger.warn({ path: indexPath }, 'stream index did not match the event file; rebuilding it');
       this.#index = new StreamIndexReader(this.#indexDb);
       this.#catchUp();
@@ -229,9 +237,9 @@ export class SqliteEventStore implements EventStore {
         foldAfter: options.foldAfter,
       });
       this.#logger.debug({ path: options.path, schemaVersion: version }, 'event store opened');
-      this.#appendTransaction = db.transaction((requests: readonly PreparedRequest[]) =>
+      this.#appendTransaction = transaction(db, 'IMMEDIATE', (requests: readonly PreparedRequest[]) =>
         this.#appendLocked(requests),
-      ).immediate;
+      );
     } catch (error) {
       for (const db of opened) db.close();
       if (error instanceof StoreUnavailableError) throw error;
@@ -279,7 +287,7 @@ export class SqliteEventStore implements EventStore {
         params[i * 7 + 6] = recordedAt;
       }
       // The rows of one statement get consecutive row ids, the last one reported.
-      const last = Number(this.#insert(count).run(params).lastInsertRowid);
+      const last = Number(this.#insert(count).run(...params).lastInsertRowid);
       for (let i = 0; i < count; i++) {
         const row = rows[start + i]!;
         const position = last - count + 1 + i;
@@ -298,11 +306,12 @@ export class SqliteEventStore implements EventStore {
   }
 
   /** The INSERT of `count` rows, prepared once per count: one statement per row costs more. */
-  #insert(count: number): Database.Statement {
+  #insert(count: number): TupleStatement<[]> {
     let statement = this.#inserts[count];
     if (statement === undefined) {
       const values = Array.from({ length: count }, () => '(?, ?, ?, ?, ?, ?, ?)').join(', ');
-      statement = this.#db.prepare(
+      statement = prepareTuples<[]>(
+        this.#db,
         `INSERT INTO events (event_id, stream, stream_version, type, data, metadata, recorded_at) VALUES ${values}`,
       );
       this.#inserts[count] = statement;
@@ -387,10 +396,9 @@ export class SqliteEventStore implements EventStore {
     const streams = this.#streams;
     // Other connections' events that the index took before this tail saw them: the filter must too.
     if (streams !== undefined && through > tail.known)
-      for (const stream of this.#statements.newStreams.iterate(tail.known, through) as Iterable<string>)
-        streams.add(stream);
+      for (const [stream] of this.#statements.newStreams.iterate(tail.known, through)) streams.add(stream);
     tail.followIndex(through);
-    for (const row of this.#statements.tail.iterate(tail.known) as Iterable<EntryRow>) {
+    for (const row of this.#statements.tail.iterate(tail.known)) {
       const event = entryOf(row);
       tail.add(event);
       if (event.version === 0) streams?.add(event.stream);
@@ -475,11 +483,11 @@ export class SqliteEventStore implements EventStore {
     const { key, sql, params } = readAllQuery(afterRowId, limit, types, streamPrefix);
     let statement = this.#readAllStatements.get(key);
     if (!statement) {
-      statement = this.#db.prepare(sql).raw();
+      statement = prepareTuples<Row>(this.#db, sql);
       this.#readAllStatements.set(key, statement);
     }
     const ready = statement;
-    return this.#decode(this.#guard(() => ready.all(...params)) as Row[]);
+    return this.#decode(this.#guard(() => ready.all(...params)));
   }
 
   /** The events of a prefix's streams after a position, in global order, by the stream index. */
@@ -522,7 +530,7 @@ export class SqliteEventStore implements EventStore {
   #rowsAt(events: readonly StreamEntry[]): Row[] {
     if (events.length === 0) return [];
     const positions = events.map((e) => e.position);
-    return this.#guard(() => this.#statements.byPositions.all(JSON.stringify(positions))) as Row[];
+    return this.#guard(() => this.#statements.byPositions.all(JSON.stringify(positions)));
   }
 
   async headPosition(): Promise<GlobalPosition | undefined> {
@@ -556,7 +564,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   #head(): number {
-    return (this.#guard(() => this.#statements.head.get()) as number | null) ?? 0;
+    return this.#guard(() => this.#statements.head.get()?.[0]) ?? 0;
   }
 
   #decode(rows: Row[]): StoredEvent[] {
@@ -574,11 +582,11 @@ export class SqliteEventStore implements EventStore {
     try {
       return work();
     } catch (error) {
-      const code = (error as { code?: unknown }).code;
-      if (typeof code === 'string' && /^SQLITE_(BUSY|LOCKED|CANTOPEN|IOERR|FULL|READONLY)/.test(code))
+      const code = sqliteCode(error);
+      if (code !== undefined && /^SQLITE_(BUSY|LOCKED|CANTOPEN|IOERR|FULL|READONLY)$/.test(code))
         throw new StoreUnavailableError(
           this.#path,
-          code.startsWith('SQLITE_BUSY')
+          code === 'SQLITE_BUSY'
             ? `another process held the write lock for more than ${this.#busyTimeoutMs} ms`
             : reason(error),
         );
@@ -629,16 +637,16 @@ export function readAllQuery(
 }
 
 /** Brings the schema to the newest version; safe when several processes open a new file at once. */
-function migrate(db: Database.Database, path: string): number {
+function migrate(db: Connection, path: string): number {
   const target = MIGRATIONS.length;
   const check = () => {
-    const applicationId = db.pragma('application_id', { simple: true }) as number;
-    const version = db.pragma('user_version', { simple: true }) as number;
+    const applicationId = pragmaValue(db, 'application_id');
+    const version = pragmaValue(db, 'user_version') as number;
     if (applicationId !== APPLICATION_ID) {
-      const tables = db
-        .prepare("SELECT count(*) FROM sqlite_schema WHERE type = 'table'")
-        .pluck()
-        .get() as number;
+      const [tables] = prepareTuples<[number]>(
+        db,
+        "SELECT count(*) FROM sqlite_schema WHERE type = 'table'",
+      ).get()!;
       if (applicationId !== 0 || tables > 0 || version !== 0)
         throw new StoreUnavailableError(
           path,
@@ -653,12 +661,11 @@ function migrate(db: Database.Database, path: string): number {
     return version;
   };
   if (check() === target) return target;
-  db.transaction(() => {
+  transaction(db, 'IMMEDIATE', () => {
     const version = check();
     for (let v = version; v < target; v++) db.exec(MIGRATIONS[v]!);
-    db.pragma(`user_version = ${target}`);
-    db.pragma(`application_id = ${APPLICATION_ID}`);
-  }).immediate();
+    db.exec(`PRAGMA user_version = ${target}; PRAGMA application_id = ${APPLICATION_ID}`);
+  })();
   return target;
 }
 

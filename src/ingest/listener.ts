@@ -13,6 +13,7 @@ import type { GapDetectedV1 } from '../events/payloads.ts';
 import { peerKey } from '../events/peers.ts';
 import { StoreUnavailableError } from '../eventstore/errors.ts';
 import type { EventStore } from '../eventstore/port.ts';
+import { sqliteCode } from '../eventstore/sqlite-connection.ts';
 import type { Logger } from '../log/logger.ts';
 import {
   type AccountInfo,
@@ -64,7 +65,7 @@ const STORE_RETRIES = 5;
 
 /** Transient store failures worth another try; anything else is a bug or a broken store. */
 function transient(error: unknown): boolean {
-  const code = (error as { code?: unknown })?.code;
+  const code = sqliteCode(error);
   return error instanceof StoreUnavailableError || code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED';
 }
 

@@ -5,9 +5,9 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from '@jest/globals';
-import Database from 'better-sqlite3';
 import type { NewEvent } from '../../src/events/envelope.ts';
 import { peer, streams } from '../../src/events/peers.ts';
 import { EventIdConflictError, StoreUnavailableError } from '../../src/eventstore/errors.ts';
@@ -23,6 +23,13 @@ import {
 import { captureLog } from '../support/log-capture.ts';
 import { sampleEvent } from '../support/sample-events.ts';
 import { eventStoreContract } from './eventstore-contract.ts';
+
+/** The first column of the first row: a count, a pragma's value. */
+function value(db: DatabaseSync, sql: string): unknown {
+  const statement = db.prepare(sql);
+  statement.setReturnArrays(true);
+  return (statement.get() as unknown[] | undefined)?.[0];
+}
 
 function tempDir(): { dir: string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'ta-sqlite-'));
@@ -54,7 +61,7 @@ for (const [name, foldAfter, tailGeneration] of [
         remove();
       },
       corrupt: async (eventId) => {
-        const db = new Database(path);
+        const db = new DatabaseSync(path);
         db.prepare(`UPDATE events SET data = '{"truncated":' WHERE event_id = ?`).run(eventId);
         db.close();
       },
@@ -77,9 +84,9 @@ describe('sqlite event store on disk', () => {
       const appended = await again.append(stream, [sampleEvent('MessageUnpinned')], { expectedVersion: 0 });
       expect(appended.currentVersion).toBe(1);
       await again.close();
-      const db = new Database(path, { readonly: true });
-      expect(db.pragma('user_version', { simple: true })).toBe(3);
-      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      const db = new DatabaseSync(path, { readOnly: true });
+      expect(value(db, 'PRAGMA user_version')).toBe(3);
+      expect(value(db, 'PRAGMA journal_mode')).toBe('wal');
       db.close();
     } finally {
       remove();
@@ -98,7 +105,7 @@ describe('sqlite event store on disk', () => {
       expect(() => openSqliteEventStore({ path: garbage })).toThrow(garbage);
 
       const other = join(dir, 'read-model.sqlite');
-      const db = new Database(other);
+      const db = new DatabaseSync(other);
       db.exec('CREATE TABLE messages (id INTEGER PRIMARY KEY)');
       db.close();
       expect(() => openSqliteEventStore({ path: other })).toThrow(/another SQLite database/);
@@ -115,8 +122,8 @@ describe('sqlite event store on disk', () => {
     try {
       const path = join(dir, 'events.sqlite');
       await openSqliteEventStore({ path }).close();
-      const db = new Database(path);
-      db.pragma('user_version = 99');
+      const db = new DatabaseSync(path);
+      db.exec('PRAGMA user_version = 99');
       db.close();
       expect(() => openSqliteEventStore({ path })).toThrow(
         /schema is version 99, newer than this build knows/,
@@ -133,7 +140,7 @@ describe('sqlite event store on disk', () => {
       const store = openSqliteEventStore({ path });
       await store.append(stream, [sampleEvent('MessagePinned')]);
       await store.close();
-      const db = new Database(indexPathFor(path), { readonly: true });
+      const db = new DatabaseSync(indexPathFor(path), { readOnly: true });
       const plan = (sql: string, ...params: (string | number)[]) =>
         (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[])
           .map((row) => row.detail)
@@ -194,8 +201,8 @@ describe('sqlite event store on disk', () => {
     const { dir, remove } = tempDir();
     try {
       const path = join(dir, 'events.sqlite');
-      const db = new Database(path);
-      db.pragma('journal_mode = WAL');
+      const db = new DatabaseSync(path);
+      db.exec('PRAGMA journal_mode = WAL');
       db.exec(`CREATE TABLE events (
          global_position INTEGER PRIMARY KEY,
          event_id TEXT NOT NULL UNIQUE,
@@ -207,8 +214,7 @@ describe('sqlite event store on disk', () => {
          recorded_at TEXT NOT NULL,
          UNIQUE (stream, stream_version)
        ) STRICT`);
-      db.pragma('user_version = 1');
-      db.pragma(`application_id = ${0x54414556}`);
+      db.exec(`PRAGMA user_version = 1; PRAGMA application_id = ${0x54414556}`);
       const written = Array.from({ length: 20 }, () => sampleEvent('MessagePinned'));
       const insert = db.prepare(
         'INSERT INTO events (global_position, event_id, stream, stream_version, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
@@ -242,12 +248,11 @@ describe('sqlite event store on disk', () => {
       } finally {
         await store.close();
       }
-      const check = new Database(path, { readonly: true });
-      expect(check.pragma('user_version', { simple: true })).toBe(3);
+      const check = new DatabaseSync(path, { readOnly: true });
+      expect(value(check, 'PRAGMA user_version')).toBe(3);
       // The event table keeps no index of its own: streams are looked up in the index file.
       const indexes = check
         .prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'events'")
-        .pluck()
         .all();
       expect(indexes).toEqual([]);
       check.close();
@@ -340,8 +345,8 @@ describe('sqlite event store on disk', () => {
       const first = Array.from({ length: 3 }, () => sampleEvent('MessagePinned'));
       const stored = await store.append(stream, first);
       await store.append('chat-1.u9', [sampleEvent('ChatObserved')]);
-      const index = new Database(indexPathFor(path), { readonly: true });
-      expect(index.prepare('SELECT count(*) FROM stream_index').pluck().get()).toBe(4);
+      const index = new DatabaseSync(indexPathFor(path), { readOnly: true });
+      expect(value(index, 'SELECT count(*) FROM stream_index')).toBe(4);
       index.close();
 
       const versions = async (options?: Parameters<typeof store.readStream>[1]) =>
@@ -398,8 +403,8 @@ describe('sqlite event store on disk', () => {
     // The thread is never asked; the writer steps in past 50 unindexed events.
     const store = openSqliteEventStore({ path, foldAfter: 1_000_000, writerFoldsAfter: 50 });
     const indexed = () => {
-      const index = new Database(indexPathFor(path), { readonly: true });
-      const through = index.prepare('SELECT through FROM indexed').pluck().get();
+      const index = new DatabaseSync(indexPathFor(path), { readOnly: true });
+      const through = value(index, 'SELECT through FROM indexed');
       index.close();
       return through;
     };
@@ -452,7 +457,7 @@ describe('sqlite event store on disk', () => {
 
       // A file of someone else's at the index's name is refused, not dropped.
       rmSync(indexPathFor(path));
-      const foreign = new Database(indexPathFor(path));
+      const foreign = new DatabaseSync(indexPathFor(path));
       foreign.exec('CREATE TABLE notes (body TEXT)');
       foreign.close();
       expect(() => openSqliteEventStore({ path })).toThrow(

@@ -4,35 +4,44 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, test } from '@jest/globals';
-import Database from 'better-sqlite3';
+import {
+  type Connection,
+  openConnection,
+  pragmaValue,
+  prepareTuples,
+  transaction,
+} from '../../src/eventstore/sqlite-connection.ts';
 import { SqliteMaintenance } from '../../src/eventstore/sqlite-maintenance.ts';
 import { silentLogger } from '../../src/log/logger.ts';
 
 let dir: string;
-let db: Database.Database;
+let db: Connection;
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'ta-checkpoint-'));
-  db = new Database(join(dir, 'events.sqlite'));
-  db.pragma('journal_mode = WAL');
+  db = openConnection(join(dir, 'events.sqlite'), { busyTimeoutMs: 5_000 });
+  db.exec('PRAGMA journal_mode = WAL');
   db.exec('CREATE TABLE pages (n INTEGER PRIMARY KEY, filler TEXT NOT NULL)');
 });
 afterEach(() => {
-  if (db.open) db.close();
+  if (db.isOpen) db.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
 /** One commit that dirties about `pages` pages of 4 KB. */
 const commit = (pages: number) =>
-  db.transaction(() => {
+  transaction(db, 'DEFERRED', () => {
     const insert = db.prepare('INSERT INTO pages (filler) VALUES (?)');
     for (let i = 0; i < pages; i++) insert.run('x'.repeat(3900));
   })();
 
 /** [frames in the WAL, frames copied back] */
 const wal = () => {
-  const [state] = db.pragma('wal_checkpoint(NOOP)') as { log: number; checkpointed: number }[];
-  return [state!.log, state!.checkpointed] as const;
+  const [, log, checkpointed] = prepareTuples<[number, number, number]>(
+    db,
+    'PRAGMA wal_checkpoint(NOOP)',
+  ).get()!;
+  return [log, checkpointed] as const;
 };
 
 async function until(condition: () => boolean): Promise<void> {
@@ -57,7 +66,7 @@ test('the thread copies the WAL back once enough frames wait, not before', async
     const [frames] = wal();
     await until(() => wal()[1] === frames);
     // The writer's own automatic checkpoint is far out, so this copy was the thread's.
-    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(4_000);
+    expect(pragmaValue(db, 'wal_autocheckpoint')).toBe(4_000);
   } finally {
     await maintenance.close();
   }
@@ -84,13 +93,14 @@ test('a long WAL is copied by the writer and starts afresh; rows survive', async
     // automatic checkpoint (at 1,200) never came into play.
     expect(restarts).toBeGreaterThanOrEqual(3);
     expect(longest).toBeLessThan(300 + 40);
-    expect(db.prepare('SELECT count(*) FROM pages').pluck().get()).toBe(1_200);
+    expect(pragmaValue(db, 'page_count')).toBeGreaterThan(1_200);
+    expect(prepareTuples(db, 'SELECT count(*) FROM pages').get()).toEqual([1_200]);
   } finally {
     await maintenance.close();
   }
   db.close();
-  const again = new Database(join(dir, 'events.sqlite'), { readonly: true });
-  expect(again.prepare('SELECT count(*) FROM pages').pluck().get()).toBe(1_200);
+  const again = openConnection(join(dir, 'events.sqlite'), { busyTimeoutMs: 5_000, mustExist: true });
+  expect(prepareTuples(again, 'SELECT count(*) FROM pages').get()).toEqual([1_200]);
   again.close();
 });
 

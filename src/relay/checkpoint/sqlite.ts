@@ -1,7 +1,8 @@
 // The relay checkpoint as a row in the event log's own SQLite file. A second connection is safe:
-// the store runs in WAL mode, and busy_timeout waits out its short write transactions.
-import Database from 'better-sqlite3';
+// the store runs in WAL mode, and busy_timeout waits out its short write transactions. It goes
+// through the store's own SQLite library, as every connection to that file in a process must.
 import type { GlobalPosition } from '../../events/envelope.ts';
+import { type Connection, openConnection, prepareTuples } from '../../eventstore/sqlite-connection.ts';
 import type { CheckpointStore } from './store.ts';
 
 export const CHECKPOINT_TABLE = 'relay_checkpoints';
@@ -10,7 +11,7 @@ export class SqliteCheckpointStore implements CheckpointStore {
   readonly description: string;
   readonly #path: string;
   readonly #name: string;
-  #db: Database.Database | undefined;
+  #db: Connection | undefined;
 
   constructor(path: string, name: string) {
     this.#path = path;
@@ -18,12 +19,11 @@ export class SqliteCheckpointStore implements CheckpointStore {
     this.description = `sqlite ${path} (table ${CHECKPOINT_TABLE})`;
   }
 
-  #open(): Database.Database {
+  #open(): Connection {
     if (this.#db) return this.#db;
-    // fileMustExist: the store creates the file; a checkpoint must never conjure an empty log.
-    const db = new Database(this.#path, { fileMustExist: true });
+    // The store creates the file; a checkpoint must never conjure an empty log.
+    const db = openConnection(this.#path, { busyTimeoutMs: 5_000, mustExist: true });
     try {
-      db.pragma('busy_timeout = 5000');
       db.exec(`create table if not exists ${CHECKPOINT_TABLE} (
         name text primary key,
         position text not null,
@@ -38,10 +38,11 @@ export class SqliteCheckpointStore implements CheckpointStore {
   }
 
   async load(): Promise<GlobalPosition | undefined> {
-    const row = this.#open()
-      .prepare(`select position from ${CHECKPOINT_TABLE} where name = ?`)
-      .get(this.#name) as { position: string } | undefined;
-    return row?.position;
+    const row = prepareTuples<[string]>(
+      this.#open(),
+      `select position from ${CHECKPOINT_TABLE} where name = ?`,
+    ).get(this.#name);
+    return row?.[0];
   }
 
   async save(position: GlobalPosition): Promise<void> {

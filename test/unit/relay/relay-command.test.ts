@@ -3,8 +3,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import Database from 'better-sqlite3';
 import { createRelayCommand } from '../../../src/cli/commands/relay.ts';
 import { openSqliteEventStore } from '../../../src/eventstore/sqlite.ts';
 import { readRoleStatus } from '../../../src/health/status-file.ts';
@@ -61,7 +61,7 @@ describe('telegram-archive relay', () => {
       'retention.ms': '-1',
     });
 
-    const db = new Database(join(dataDir, 'events.sqlite'), { readonly: true });
+    const db = new DatabaseSync(join(dataDir, 'events.sqlite'), { readOnly: true });
     expect(db.prepare('select name, position from relay_checkpoints').all()).toEqual([
       { name: `relay:${TOPIC}`, position: '12' },
     ]);

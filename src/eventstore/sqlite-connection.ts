@@ -1,0 +1,120 @@
+// How the SQLite event store talks to SQLite: Node's built-in node:sqlite. Its bindings convert the
+// JSON strings of an append to UTF-8 faster than better-sqlite3, which spent more time on that than
+// SQLite did on the inserts. Every connection to the event file in one process must go through the
+// same SQLite library: two copies would each keep their own POSIX locks and release each other's.
+import { DatabaseSync, type SQLInputValue, type StatementResultingChanges } from 'node:sqlite';
+import { pathToFileURL } from 'node:url';
+
+export type Connection = DatabaseSync;
+export type SqlValue = SQLInputValue;
+
+export interface ConnectionOptions {
+  /** How long a statement waits for another connection's lock before failing with SQLITE_BUSY. */
+  readonly busyTimeoutMs: number;
+  /** Fail with SQLITE_CANTOPEN rather than create the file: for connections that only join one. */
+  readonly mustExist?: boolean;
+}
+
+export function openConnection(path: string, options: ConnectionOptions): Connection {
+  if (!options.mustExist) return new DatabaseSync(path, { timeout: options.busyTimeoutMs });
+  const uri = pathToFileURL(path);
+  uri.searchParams.set('mode', 'rw');
+  return new DatabaseSync(uri, { timeout: options.busyTimeoutMs });
+}
+
+/** A prepared statement whose rows come back as tuples of the selected columns, in their order. */
+export interface TupleStatement<Row extends readonly unknown[]> {
+  get(...params: SqlValue[]): Row | undefined;
+  all(...params: SqlValue[]): Row[];
+  iterate(...params: SqlValue[]): IterableIterator<Row>;
+  run(...params: SqlValue[]): StatementResultingChanges;
+}
+
+/**
+ * Prepares `sql` to return rows as arrays: cheaper than objects, and the row type is stated once
+ * here rather than cast at every call.
+ */
+export function prepareTuples<Row extends readonly unknown[]>(
+  db: Connection,
+  sql: string,
+): TupleStatement<Row> {
+  const statement = db.prepare(sql);
+  statement.setReturnArrays(true);
+  return statement as unknown as TupleStatement<Row>;
+}
+
+/** The value of a pragma that returns one, such as user_version. */
+export function pragmaValue(db: Connection, name: string): unknown {
+  return prepareTuples<[unknown]>(db, `PRAGMA ${name}`).get()?.[0];
+}
+
+export type TransactionMode = 'DEFERRED' | 'IMMEDIATE';
+
+/**
+ * Wraps `work` in a transaction that commits when it returns and rolls back when it, or the commit,
+ * throws. SQLite transactions do not nest: starting one inside another fails with SQLite's own error.
+ */
+export function transaction<Args extends unknown[], Result>(
+  db: Connection,
+  mode: TransactionMode,
+  work: (...args: Args) => Result,
+): (...args: Args) => Result {
+  const begin = db.prepare(`BEGIN ${mode}`);
+  const commit = db.prepare('COMMIT');
+  const rollback = db.prepare('ROLLBACK');
+  return (...args: Args): Result => {
+    begin.run();
+    try {
+      const result = work(...args);
+      commit.run();
+      return result;
+    } catch (error) {
+      if (db.isTransaction) rollback.run();
+      throw error;
+    }
+  };
+}
+
+const PRIMARY_CODES = [
+  'OK',
+  'ERROR',
+  'INTERNAL',
+  'PERM',
+  'ABORT',
+  'BUSY',
+  'LOCKED',
+  'NOMEM',
+  'READONLY',
+  'INTERRUPT',
+  'IOERR',
+  'CORRUPT',
+  'NOTFOUND',
+  'FULL',
+  'CANTOPEN',
+  'PROTOCOL',
+  'EMPTY',
+  'SCHEMA',
+  'TOOBIG',
+  'CONSTRAINT',
+  'MISMATCH',
+  'MISUSE',
+  'NOLFS',
+  'AUTH',
+  'FORMAT',
+  'RANGE',
+  'NOTADB',
+];
+
+/**
+ * SQLite's primary result code of an error as a name, such as 'SQLITE_BUSY'; undefined when the
+ * error did not come from SQLite. node:sqlite gives the number (errcode), better-sqlite3, which the
+ * read model uses, gives the (extended) name as the error's code.
+ */
+export function sqliteCode(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { errcode, code } = error as { errcode?: unknown; code?: unknown };
+  if (typeof errcode === 'number') return `SQLITE_${PRIMARY_CODES[errcode & 0xff] ?? errcode & 0xff}`;
+  if (typeof code === 'string' && code.startsWith('SQLITE_'))
+    return code.replace(/^(SQLITE_[A-Z]+)_.*/, '$1');
+  return undefined;
+}
