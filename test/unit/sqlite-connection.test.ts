@@ -129,3 +129,9 @@ test('SQLite errors are named by their primary code, from either library', () =>
   expect(sqliteCode(new Error('plain'))).toBeUndefined();
   expect(sqliteCode('text')).toBeUndefined();
 });
+
+test('connections get a 16 MB page cache, not the 2 MB Node builds SQLite with', () => {
+  const db = openConnection(join(dir, 'a.sqlite'), { busyTimeoutMs: 100 });
+  expect(pragmaValue(db, 'cache_size')).toBe(-16_000);
+  db.close();
+});
