@@ -2,9 +2,9 @@
 // and the projector's set-based operations on the same connection.
 import { existsSync } from 'node:fs';
 import { MikroORM } from '@mikro-orm/core';
-import type { Database } from 'better-sqlite3';
 import type { Pool } from 'pg';
 import type { MediaDescriptor, ServiceAction } from '../../src/events/payloads.ts';
+import { type Connection, openConnection, type SqlValue } from '../../src/sqlite/connection.ts';
 import { entities } from '../entities/index.ts';
 import type { SearchWrite } from '../model.ts';
 import {
@@ -18,6 +18,7 @@ import { SearchTokenizer, searchTexts } from '../search/tokenizer.ts';
 import type { TableOperations } from './operations.ts';
 import { PostgresOperations, postgresTransaction } from './postgres.ts';
 import { SqliteOperations } from './sqlite.ts';
+import { sqliteDialect } from './sqlite-dialect.ts';
 import { type Dialect, decodeValue, describeTables, quoteIdentifier, type Tables } from './tables.ts';
 import { WalCheckpointer } from './wal-checkpointer.ts';
 
@@ -67,18 +68,29 @@ export interface ReadModelCopy {
 export const sqliteCopyPath = (directory: string, copy: string): string =>
   directory === ':memory:' ? ':memory:' : `${directory}/${copy}.sqlite`;
 
-async function initOrm(location: ReadModelLocation, copy: string): Promise<MikroORM> {
-  const common = { entities, debug: false, allowGlobalContext: false };
-  if (location.kind === 'sqlite') {
+const COMMON_ORM_OPTIONS = { entities, debug: false, allowGlobalContext: false };
+
+/** The ORM on a SQLite copy, and the connection under it, which the projector writes through. */
+async function initSqliteOrm(path: string): Promise<{ orm: MikroORM; db: Connection }> {
+  const db = openConnection(path, { busyTimeoutMs: 5_000 });
+  try {
     const { SqliteDriver } = await import('@mikro-orm/sqlite');
-    return MikroORM.init({
-      ...common,
+    const orm = await MikroORM.init({
+      ...COMMON_ORM_OPTIONS,
       driver: SqliteDriver,
-      dbName: sqliteCopyPath(location.directory, copy),
+      dbName: path,
+      driverOptions: sqliteDialect(db),
     });
+    return { orm, db };
+  } catch (error) {
+    if (db.isOpen) db.close();
+    throw error;
   }
+}
+
+async function initPostgresOrm(url: string, copy: string): Promise<MikroORM> {
   const { PostgreSqlDriver } = await import('@mikro-orm/postgresql');
-  return MikroORM.init({ ...common, driver: PostgreSqlDriver, clientUrl: location.url, schema: copy });
+  return MikroORM.init({ ...COMMON_ORM_OPTIONS, driver: PostgreSqlDriver, clientUrl: url, schema: copy });
 }
 
 /** Shared with the operations: whether search documents are written as rows change. */
@@ -112,13 +124,20 @@ export async function openCopy(
     !existsSync(sqliteCopyPath(location.directory, copy))
   )
     throw new ReadModelUnavailableError(copy, `${sqliteCopyPath(location.directory, copy)} does not exist`);
-  const orm = await initOrm(location, copy);
   const create = options.create ?? false;
   const bulk = create && (options.bulk ?? false);
+  if (location.kind === 'sqlite') {
+    const { orm, db } = await initSqliteOrm(sqliteCopyPath(location.directory, copy));
+    try {
+      return await sqliteCopy(orm, db, location.directory, copy, create, bulk);
+    } catch (error) {
+      await orm.close(true);
+      throw error;
+    }
+  }
+  const orm = await initPostgresOrm(location.url, copy);
   try {
-    return location.kind === 'sqlite'
-      ? await sqliteCopy(orm, location.directory, copy, create, bulk)
-      : await postgresCopy(orm, copy, create, bulk);
+    return await postgresCopy(orm, copy, create, bulk);
   } catch (error) {
     await orm.close(true);
     throw error;
@@ -181,21 +200,18 @@ async function buildSearch(copy: ReadModelCopy): Promise<void> {
 
 async function sqliteCopy(
   orm: MikroORM,
+  db: Connection,
   directory: string,
   copy: string,
   create: boolean,
   bulk: boolean,
 ): Promise<ReadModelCopy> {
-  const db = (await orm.em.getConnection().getNativeClient()) as Database;
   // A disposable, rebuildable database: WAL lets readers run beside the projector, and NORMAL
   // synchronous risks at most the last batches on power loss, which the checkpoint replays. A copy
   // being built has no readers yet and is thrown away if the build fails, so it skips syncing.
-  db.pragma('journal_mode = WAL');
-  db.pragma(bulk ? 'synchronous = OFF' : 'synchronous = NORMAL');
-  db.pragma('busy_timeout = 5000');
-  // 16 MiB of pages per connection: most index probes stay in memory, and a rebuild of a million
-  // events stays within its memory budget (the OS page cache holds the rest).
-  db.pragma('cache_size = -16384');
+  // The connection's 16 MB page cache keeps most index probes in memory, and a rebuild of a
+  // million events within its memory budget (the OS page cache holds the rest).
+  db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${bulk ? 'OFF' : 'NORMAL'}`);
   const checkpointer =
     directory === ':memory:'
       ? undefined
@@ -239,8 +255,9 @@ async function sqliteCopy(
     read: (fn) => fn(ops),
     query: async <T>(sql: string, params: readonly unknown[] = []) => {
       const statement = db.prepare(sql);
-      if (statement.reader) return statement.all(...params) as T[];
-      statement.run(...params);
+      const values = params as SqlValue[];
+      if (statement.columns().length > 0) return statement.all(...values) as T[];
+      statement.run(...values);
       return [];
     },
     finishBulk: async () => {
@@ -252,7 +269,7 @@ async function sqliteCopy(
       for (const ddl of sqliteSearchDdl()) db.exec(ddl);
       search.enabled = true;
       await buildSearch(result);
-      db.pragma('optimize');
+      db.exec('PRAGMA optimize');
       deferred = undefined;
     },
     close: async () => {

@@ -1,7 +1,8 @@
-// SQLite operations on the better-sqlite3 handle behind the ORM's connection: cached prepared
-// statements, one row per execution. Synchronous calls inside one BEGIN IMMEDIATE … COMMIT are the
-// fastest path SQLite has, and nothing else can interleave with them.
-import type { Database, Statement } from 'better-sqlite3';
+// SQLite operations on the node:sqlite connection under the ORM: cached prepared statements, one
+// row per execution. Synchronous calls inside one BEGIN IMMEDIATE … COMMIT are the fastest path
+// SQLite has, and nothing else can interleave with them.
+import type { StatementSync } from 'node:sqlite';
+import type { Connection, SqlValue } from '../../src/sqlite/connection.ts';
 import type { CheckpointRow, RowPatch, SearchWrite } from '../model.ts';
 import { type DocumentText, messageDocument } from '../search/document.ts';
 import { SQLITE_SEARCH_TABLE } from '../search/schema.ts';
@@ -21,24 +22,26 @@ import {
 
 export class SqliteOperations implements TableOperations {
   readonly tables: Tables;
-  readonly #db: Database;
-  readonly #statements = new Map<string, Statement>();
+  readonly #db: Connection;
+  readonly #statements = new Map<string, StatementSync>();
   readonly #encoders = new Map<TableInfo, (row: object, out: unknown[]) => void>();
   readonly #decoders = new Map<TableInfo, (values: readonly unknown[]) => unknown>();
-  readonly #patchShapes = new Map<string, { statement: Statement; columns: ColumnInfo[] }>();
+  readonly #patchShapes = new Map<string, { statement: StatementSync; columns: ColumnInfo[] }>();
 
   readonly #search: SearchSwitch;
 
-  constructor(db: Database, tables: Tables, search: SearchSwitch = { enabled: true }) {
+  constructor(db: Connection, tables: Tables, search: SearchSwitch = { enabled: true }) {
     this.#db = db;
     this.tables = tables;
     this.#search = search;
   }
 
-  #statement(sql: string): Statement {
+  /** A cached statement; `tuples`: its rows come back as arrays (each SQL text is used one way). */
+  #statement(sql: string, tuples = false): StatementSync {
     let statement = this.#statements.get(sql);
     if (!statement) {
       statement = this.#db.prepare(sql);
+      if (tuples) statement.setReturnArrays(true);
       this.#statements.set(sql, statement);
     }
     return statement;
@@ -59,12 +62,12 @@ export class SqliteOperations implements TableOperations {
     const decode = this.#decoder<T>(table);
     if (keys.length < 8) {
       const where = columns.map((c) => `t.${q(c.column)} = ?`).join(' and ');
-      const statement = this.#statement(`select ${list} from ${table.sql} t where ${where}`).raw();
+      const statement = this.#statement(`select ${list} from ${table.sql} t where ${where}`, true);
       const found: T[] = [];
       for (const key of keys) {
-        const raw = statement.get(...key.map((v, i) => encodeValue('sqlite', columns[i]!.kind, v))) as
-          | unknown[]
-          | undefined;
+        const raw = statement.get(
+          ...key.map((v, i) => encodeValue('sqlite', columns[i]!.kind, v) as SqlValue),
+        ) as unknown[] | undefined;
         if (raw) found.push(decode(raw));
       }
       return found;
@@ -74,9 +77,10 @@ export class SqliteOperations implements TableOperations {
     const on = columns.map((c, i) => `t.${q(c.column)} = k.value ->> ${i}`).join(' and ');
     const statement = this.#statement(
       `select ${list} from json_each(?) k cross join ${table.sql} t on ${on}`,
-    ).raw();
+      true,
+    );
     const encoded = keys.map((key) => key.map((v, i) => encodeValue('sqlite', columns[i]!.kind, v)));
-    return (statement.all(JSON.stringify(encoded)) as unknown[][]).map(decode);
+    return (statement.all(JSON.stringify(encoded)) as unknown as unknown[][]).map(decode);
   }
 
   #decoder<T>(table: TableInfo): (values: readonly unknown[]) => T {
@@ -103,10 +107,10 @@ export class SqliteOperations implements TableOperations {
       encode = rowEncoder('sqlite', table.columns);
       this.#encoders.set(table, encode);
     }
-    const values = new Array<unknown>(table.columns.length);
+    const values = new Array<SqlValue>(table.columns.length);
     for (const row of rows) {
       encode(row, values);
-      statement.run(values);
+      statement.run(...values);
     }
   }
 
@@ -122,8 +126,8 @@ export class SqliteOperations implements TableOperations {
     const statement = this.#statement(`update ${table.sql} set ${q(set.column)} = ? where ${where}`);
     for (const row of rows)
       statement.run(
-        encodeValue('sqlite', set.kind, row.value),
-        ...keys.map((k, i) => encodeValue('sqlite', k.kind, row.key[i])),
+        encodeValue('sqlite', set.kind, row.value) as SqlValue,
+        ...keys.map((k, i) => encodeValue('sqlite', k.kind, row.key[i]) as SqlValue),
       );
   }
 
@@ -133,16 +137,20 @@ export class SqliteOperations implements TableOperations {
       const props = Object.keys(changes);
       if (props.length === 0) continue;
       const shape = this.#patchShape(table, props);
-      const values = new Array<unknown>(shape.columns.length + keys.length);
+      const values = new Array<SqlValue>(shape.columns.length + keys.length);
       let i = 0;
-      for (const c of shape.columns) values[i++] = encodeValue('sqlite', c.kind, changes[c.prop]);
-      for (let k = 0; k < keys.length; k++) values[i++] = encodeValue('sqlite', keys[k]!.kind, key[k]);
-      shape.statement.run(values);
+      for (const c of shape.columns) values[i++] = encodeValue('sqlite', c.kind, changes[c.prop]) as SqlValue;
+      for (let k = 0; k < keys.length; k++)
+        values[i++] = encodeValue('sqlite', keys[k]!.kind, key[k]) as SqlValue;
+      shape.statement.run(...values);
     }
   }
 
   /** The update statement for one set of changed columns; a batch has only a few such sets. */
-  #patchShape(table: TableInfo, props: readonly string[]): { statement: Statement; columns: ColumnInfo[] } {
+  #patchShape(
+    table: TableInfo,
+    props: readonly string[],
+  ): { statement: StatementSync; columns: ColumnInfo[] } {
     const id = `${table.name}:${props.join(',')}`;
     let shape = this.#patchShapes.get(id);
     if (!shape) {
@@ -161,7 +169,7 @@ export class SqliteOperations implements TableOperations {
     if (values.length === 0) return;
     const column = table.column(prop);
     const statement = this.#statement(`delete from ${table.sql} where ${q(column.column)} = ?`);
-    for (const value of values) statement.run(encodeValue('sqlite', column.kind, value));
+    for (const value of values) statement.run(encodeValue('sqlite', column.kind, value) as SqlValue);
   }
 
   async maxValue(table: TableInfo, prop: string): Promise<number | null> {
@@ -196,7 +204,7 @@ export class SqliteOperations implements TableOperations {
       this.#db.exec('commit');
       return result;
     } catch (error) {
-      if (this.#db.inTransaction) this.#db.exec('rollback');
+      if (this.#db.isTransaction) this.#db.exec('rollback');
       throw error;
     }
   }

@@ -1,7 +1,7 @@
 // The thread behind WalCheckpointer: its own connection to a read-model file, which copies committed
 // WAL frames into the database whenever the projector asks. PASSIVE never waits for the writer.
 import { parentPort, workerData } from 'node:worker_threads';
-import Database from 'better-sqlite3';
+import { openConnection } from '../../src/sqlite/connection.ts';
 
 export interface CheckpointWorkerData {
   readonly path: string;
@@ -18,8 +18,8 @@ export interface CheckpointReport {
 
 const { path, synchronous } = workerData as CheckpointWorkerData;
 const port = parentPort!;
-const db = new Database(path, { fileMustExist: true, timeout: 5000 });
-db.pragma(`synchronous = ${synchronous}`);
+const db = openConnection(path, { busyTimeoutMs: 5_000, mustExist: true });
+db.exec(`PRAGMA synchronous = ${synchronous}`);
 const checkpoint = db.prepare('pragma wal_checkpoint(PASSIVE)');
 
 port.on('message', (message: 'checkpoint' | 'close') => {

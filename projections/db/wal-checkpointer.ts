@@ -4,7 +4,7 @@
 // Durability is SQLite's own either way: a commit is in the WAL before the checkpoint reads it.
 import { setImmediate } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
-import type { Database } from 'better-sqlite3';
+import type { Connection } from '../../src/sqlite/connection.ts';
 import type { CheckpointReport, CheckpointWorkerData } from './wal-checkpoint-worker.ts';
 
 /**
@@ -22,7 +22,7 @@ const workerUrl = new URL(
 );
 
 export class WalCheckpointer {
-  readonly #db: Database;
+  readonly #db: Connection;
   readonly #data: CheckpointWorkerData;
   #worker: Worker | undefined;
   #running: Promise<void> | undefined;
@@ -37,11 +37,11 @@ export class WalCheckpointer {
    * `db` is the writer's connection to `data.path`. Its own auto-checkpoint stays as a backstop, far
    * above the WAL size the worker keeps, should the worker fall behind or fail.
    */
-  constructor(db: Database, data: CheckpointWorkerData, options: { waitAtFrames?: number } = {}) {
+  constructor(db: Connection, data: CheckpointWorkerData, options: { waitAtFrames?: number } = {}) {
     this.#db = db;
     this.#data = data;
     this.#waitAtFrames = options.waitAtFrames ?? WAIT_AT_FRAMES;
-    db.pragma(`wal_autocheckpoint = ${4 * this.#waitAtFrames}`);
+    db.exec(`PRAGMA wal_autocheckpoint = ${4 * this.#waitAtFrames}`);
   }
 
   /** Before a write transaction: once the WAL is large, finish checkpointing it so that it restarts. */
@@ -133,6 +133,6 @@ export class WalCheckpointer {
   #giveBack(): void {
     this.#stopped = true;
     this.#frames = 0;
-    if (this.#db.open) this.#db.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT}`);
+    if (this.#db.isOpen) this.#db.exec(`PRAGMA wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT}`);
   }
 }

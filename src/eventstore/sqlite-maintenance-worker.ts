@@ -4,7 +4,7 @@
 
 import { closeSync, fsyncSync, openSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { openConnection, sqliteCode } from './sqlite-connection.ts';
+import { openConnection, sqliteCode } from '../sqlite/connection.ts';
 import { FOLD, type MaintenanceData, SIGNAL, STATE } from './sqlite-maintenance.ts';
 import { openIndexFile, StreamIndexFolder } from './sqlite-stream-index.ts';
 

@@ -12,7 +12,7 @@
 // unchanged: commits and their syncs are the writer's as before.
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../log/logger.ts';
-import { type Connection, prepareTuples, sqliteCode, type TupleStatement } from './sqlite-connection.ts';
+import { type Connection, prepareTuples, sqliteCode, type TupleStatement } from '../sqlite/connection.ts';
 
 /** workerData of the maintenance thread. */
 export interface MaintenanceData {

@@ -13,7 +13,7 @@ import {
   sqliteCode,
   type TupleStatement,
   transaction,
-} from './sqlite-connection.ts';
+} from '../sqlite/connection.ts';
 import { ENTRY_COLUMNS, type EntryRow, entryOf, type StreamEntry } from './sqlite-tail.ts';
 
 /** Events folded into the index per transaction. */

@@ -5,6 +5,16 @@
 import type { GlobalPosition, NewEvent, StoredEvent } from '../events/envelope.ts';
 import { upcasters as defaultUpcasters, type Upcasters } from '../events/upcasters.ts';
 import { type Logger, silentLogger } from '../log/logger.ts';
+import {
+  type Connection,
+  openConnection,
+  pragmaValue,
+  prepareTuples,
+  type SqlValue,
+  sqliteCode,
+  type TupleStatement,
+  transaction,
+} from '../sqlite/connection.ts';
 import { decodeRow, type StoredRow } from './decode.ts';
 import { StoreClosedError, StoreUnavailableError } from './errors.ts';
 import {
@@ -25,16 +35,6 @@ import type {
   WaitOptions,
 } from './port.ts';
 import { allRead, prefixSuccessor, sequencePosition, streamRead } from './read-options.ts';
-import {
-  type Connection,
-  openConnection,
-  pragmaValue,
-  prepareTuples,
-  type SqlValue,
-  sqliteCode,
-  type TupleStatement,
-  transaction,
-} from './sqlite-connection.ts';
 import { SqliteMaintenance } from './sqlite-maintenance.ts';
 import {
   indexPathFor,

@@ -13,8 +13,8 @@ import type { GapDetectedV1 } from '../events/payloads.ts';
 import { peerKey } from '../events/peers.ts';
 import { StoreUnavailableError } from '../eventstore/errors.ts';
 import type { EventStore } from '../eventstore/port.ts';
-import { sqliteCode } from '../eventstore/sqlite-connection.ts';
 import type { Logger } from '../log/logger.ts';
+import { sqliteCode } from '../sqlite/connection.ts';
 import {
   type AccountInfo,
   abortableSleep,

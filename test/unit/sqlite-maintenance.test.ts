@@ -4,15 +4,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, test } from '@jest/globals';
+import { SqliteMaintenance } from '../../src/eventstore/sqlite-maintenance.ts';
+import { silentLogger } from '../../src/log/logger.ts';
 import {
   type Connection,
   openConnection,
   pragmaValue,
   prepareTuples,
   transaction,
-} from '../../src/eventstore/sqlite-connection.ts';
-import { SqliteMaintenance } from '../../src/eventstore/sqlite-maintenance.ts';
-import { silentLogger } from '../../src/log/logger.ts';
+} from '../../src/sqlite/connection.ts';
 
 let dir: string;
 let db: Connection;

@@ -4,7 +4,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import { type Connection, openConnection, sqliteCode } from '../../sqlite/connection.ts';
 
 export interface LockHolder {
   readonly pid: number;
@@ -35,16 +35,16 @@ export interface RunLock {
 /** Takes the lock or throws RunLockBusyError at once (no waiting). */
 export function acquireRunLock(path: string, purpose: string): RunLock {
   mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path, { timeout: 0 });
+  let db: Connection | undefined;
   try {
-    db.pragma('journal_mode = DELETE');
-    db.exec('BEGIN EXCLUSIVE');
+    db = openConnection(path, { busyTimeoutMs: 0 });
+    db.exec('PRAGMA journal_mode = DELETE; BEGIN EXCLUSIVE');
   } catch (error) {
-    db.close();
-    if ((error as { code?: string }).code === 'SQLITE_BUSY' || /locked|busy/i.test(String(error)))
-      throw new RunLockBusyError(path, readHolder(path));
+    if (db?.isOpen) db.close();
+    if (sqliteCode(error) === 'SQLITE_BUSY') throw new RunLockBusyError(path, readHolder(path));
     throw error;
   }
+  const held = db;
   const holderFile = `${path}.holder.json`;
   const holder: LockHolder = { pid: process.pid, host: hostname(), since: new Date().toISOString(), purpose };
   writeFileSync(holderFile, JSON.stringify(holder), { mode: 0o600 });
@@ -56,9 +56,9 @@ export function acquireRunLock(path: string, purpose: string): RunLock {
       released = true;
       rmSync(holderFile, { force: true });
       try {
-        db.exec('ROLLBACK');
+        held.exec('ROLLBACK');
       } finally {
-        db.close();
+        held.close();
       }
     },
   };

@@ -2,7 +2,7 @@
 // the store runs in WAL mode, and busy_timeout waits out its short write transactions. It goes
 // through the store's own SQLite library, as every connection to that file in a process must.
 import type { GlobalPosition } from '../../events/envelope.ts';
-import { type Connection, openConnection, prepareTuples } from '../../eventstore/sqlite-connection.ts';
+import { type Connection, openConnection, prepareTuples } from '../../sqlite/connection.ts';
 import type { CheckpointStore } from './store.ts';
 
 export const CHECKPOINT_TABLE = 'relay_checkpoints';

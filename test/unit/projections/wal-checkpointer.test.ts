@@ -5,10 +5,10 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
-import Database from 'better-sqlite3';
 import { initCheckpoints } from '../../../projections/apply.ts';
 import { openCopy } from '../../../projections/db/open.ts';
 import { WalCheckpointer } from '../../../projections/db/wal-checkpointer.ts';
+import { openConnection, pragmaValue, prepareTuples, transaction } from '../../../src/sqlite/connection.ts';
 import { waitFor } from '../../support/wait.ts';
 
 const directories: string[] = [];
@@ -42,17 +42,17 @@ describe('WalCheckpointer', () => {
 
   it('keeps the WAL from growing: it starts over once the worker has copied it', async () => {
     const path = join(tempDir(), 'wal.sqlite');
-    const db = new Database(path);
+    const db = openConnection(path, { busyTimeoutMs: 5_000 });
     try {
-      db.pragma('journal_mode = WAL');
+      db.exec('PRAGMA journal_mode = WAL');
       db.exec('create table t (id integer primary key, body text)');
-      const pageSize = db.pragma('page_size', { simple: true }) as number;
+      const pageSize = pragmaValue(db, 'page_size') as number;
       // Unsynced checkpoints: the test is about restarts, and a slow disk would only add noise.
       const checkpointer = new WalCheckpointer(db, { path, synchronous: 'OFF' }, { waitAtFrames: 64 });
       // Without its backstop, the writer never checkpoints: only the worker's restarts bound the WAL.
-      db.pragma('wal_autocheckpoint = 0');
+      db.exec('PRAGMA wal_autocheckpoint = 0');
       const insert = db.prepare('insert into t (body) values (?)');
-      const write = db.transaction(() => {
+      const write = transaction(db, 'IMMEDIATE', () => {
         for (let i = 0; i < 10; i++) insert.run('x'.repeat(pageSize - 200));
       });
       write();
@@ -66,7 +66,7 @@ describe('WalCheckpointer', () => {
       await checkpointer.close();
       // Some 10,000 pages were committed; a WAL that never restarted would hold them all.
       expect(frames(path, pageSize)).toBeLessThan(5000);
-      expect(db.prepare('select count(*) from t').pluck().get()).toBe(10_000);
+      expect(prepareTuples(db, 'select count(*) from t').get()).toEqual([10_000]);
     } finally {
       db.close();
     }
@@ -74,15 +74,15 @@ describe('WalCheckpointer', () => {
 
   it('gives checkpointing back to the writer when released', async () => {
     const path = join(tempDir(), 'wal.sqlite');
-    const db = new Database(path);
+    const db = openConnection(path, { busyTimeoutMs: 5_000 });
     try {
-      db.pragma('journal_mode = WAL');
+      db.exec('PRAGMA journal_mode = WAL');
       db.exec('create table t (x)');
       const checkpointer = new WalCheckpointer(db, { path, synchronous: 'OFF' });
       checkpointer.committed();
       await checkpointer.idle();
       await checkpointer.release();
-      expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+      expect(pragmaValue(db, 'wal_autocheckpoint')).toBe(1000);
       await checkpointer.beforeWrite();
       checkpointer.committed(); // nothing left to start
       await checkpointer.idle();
@@ -93,14 +93,14 @@ describe('WalCheckpointer', () => {
 
   it('gives checkpointing back to the writer when the worker cannot open the file', async () => {
     const path = join(tempDir(), 'wal.sqlite');
-    const db = new Database(path);
+    const db = openConnection(path, { busyTimeoutMs: 5_000 });
     try {
-      db.pragma('journal_mode = WAL');
+      db.exec('PRAGMA journal_mode = WAL');
       const checkpointer = new WalCheckpointer(db, { path: `${path}.missing`, synchronous: 'NORMAL' });
-      expect(db.pragma('wal_autocheckpoint', { simple: true })).toBeGreaterThan(1000);
+      expect(pragmaValue(db, 'wal_autocheckpoint')).toBeGreaterThan(1000);
       checkpointer.committed();
       await waitFor(
-        () => db.pragma('wal_autocheckpoint', { simple: true }) === 1000,
+        () => pragmaValue(db, 'wal_autocheckpoint') === 1000,
         'the writer to checkpoint for itself',
       );
       await checkpointer.beforeWrite();

@@ -1,6 +1,8 @@
 // No N+1: a page of messages with senders, reactions, media, replies and versions costs the same
 // small number of SQL queries whether it holds 5 messages or 50. Statements are counted at the
-// driver (better-sqlite3's prepare), which both the ORM and the viewer's hand-written SQL go through.
+// driver (node:sqlite's prepare on the read model's file), which both the ORM and the viewer's
+// hand-written SQL go through.
+import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { PeerRef } from '../../../src/events/peers.ts';
 import {
@@ -14,6 +16,7 @@ import {
 
 let world: ViewerWorld;
 const queries: string[] = [];
+const prepare = DatabaseSync.prototype.prepare;
 const users: PeerRef[] = Array.from({ length: 12 }, (_, i) => ({ kind: 'user', id: String(100 + i) }));
 const otherChannel: PeerRef = { kind: 'channel', id: '3003' };
 
@@ -56,14 +59,16 @@ beforeAll(async () => {
       pending.push(events.edited(general, id, `message ${id} (edited)`, id + 2, 'live', media));
   }
   await world.project(...pending);
-  const db = (await world.copy.orm.em.getConnection().getNativeClient()) as any;
-  const prepare = db.prepare.bind(db);
-  db.prepare = (sql: string) => {
-    queries.push(sql);
-    return prepare(sql);
+  const readModel = world.copy.where;
+  DatabaseSync.prototype.prepare = function (this: DatabaseSync, sql: string) {
+    if (this.location() === readModel) queries.push(sql);
+    return prepare.call(this, sql);
   };
 });
-afterAll(() => world.close());
+afterAll(async () => {
+  DatabaseSync.prototype.prepare = prepare;
+  await world.close();
+});
 
 const PAGE = `query($id: ID!, $n: Int) { chat(id: $id) { title messages(first: $n) { edges { node {
   id text date editCount
