@@ -13,12 +13,15 @@ export npm_config_update_notifier=false npm_config_fund=false npm_config_audit=f
 
 step "build context (.dockerignore applied)"
 node "$root/scripts/docker-context.js" "$root" "$work/context"
-for forbidden in node_modules .env test src/main.ts.map; do
-  if [ -e "$work/context/$forbidden" ] && [ "$forbidden" != "src/main.ts.map" ]; then
+for forbidden in node_modules .env test/unit test/e2e test/contract; do
+  if [ -e "$work/context/$forbidden" ]; then
     echo "context must not contain $forbidden" >&2
     exit 1
   fi
 done
+# `demo` runs the simulated Telegram server, which lives beside the tests' other helpers.
+test -f "$work/context/test/support/fake-telegram/index.ts" \
+  || { echo "context must contain the demo's test/support/fake-telegram" >&2; exit 1; }
 
 step "stage build: npm ci --ignore-scripts && npm run build"
 cp -a "$work/context" "$work/build"
@@ -62,6 +65,15 @@ step "telegram-archive --help (from dist/, as uid 4321)"
 help="$(as_user 4321 node bin/telegram-archive.js --help)"
 echo "$help" | sed -n 1,3p
 as_user 4321 node bin/telegram-archive.js version
+
+step "demo from dist/: the simulated Telegram answers and the archive fills"
+port="$(node -e "const s=require('node:net').createServer().listen(0,()=>{console.log(s.address().port);s.close()})")"
+set +e
+out="$(as_user 4321 timeout -s INT 20 node bin/telegram-archive.js demo --port "$port" --messages-per-chat 20 \
+  --data-dir "$work/home/demo" 2>&1)"
+set -e
+echo "$out" | grep -E 'SIMULATED|^Stopped' | sed 's/^ *//'
+echo "$out" | grep -q '^Stopped\.' || { echo "demo did not run from dist/:" >&2; echo "$out" | tail -5 >&2; exit 1; }
 
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
   step "a data volume owned by another uid: the app explains the fix"
