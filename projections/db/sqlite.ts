@@ -1,8 +1,7 @@
 // SQLite operations on the node:sqlite connection under the ORM: cached prepared statements, one
 // row per execution. Synchronous calls inside one BEGIN IMMEDIATE … COMMIT are the fastest path
 // SQLite has, and nothing else can interleave with them.
-import type { StatementSync } from 'node:sqlite';
-import type { Connection, SqlValue } from '../../src/sqlite/connection.ts';
+import type { Connection, SqlValue, Statement } from '../../src/sqlite/connection.ts';
 import type { CheckpointRow, RowPatch, SearchWrite } from '../model.ts';
 import { type DocumentText, messageDocument } from '../search/document.ts';
 import { SQLITE_SEARCH_TABLE } from '../search/schema.ts';
@@ -23,10 +22,10 @@ import {
 export class SqliteOperations implements TableOperations {
   readonly tables: Tables;
   readonly #db: Connection;
-  readonly #statements = new Map<string, StatementSync>();
+  readonly #statements = new Map<string, Statement>();
   readonly #encoders = new Map<TableInfo, (row: object, out: unknown[]) => void>();
   readonly #decoders = new Map<TableInfo, (values: readonly unknown[]) => unknown>();
-  readonly #patchShapes = new Map<string, { statement: StatementSync; columns: ColumnInfo[] }>();
+  readonly #patchShapes = new Map<string, { statement: Statement; columns: ColumnInfo[] }>();
 
   readonly #search: SearchSwitch;
 
@@ -37,7 +36,7 @@ export class SqliteOperations implements TableOperations {
   }
 
   /** A cached statement; `tuples`: its rows come back as arrays (each SQL text is used one way). */
-  #statement(sql: string, tuples = false): StatementSync {
+  #statement(sql: string, tuples = false): Statement {
     let statement = this.#statements.get(sql);
     if (!statement) {
       statement = this.#db.prepare(sql);
@@ -147,10 +146,7 @@ export class SqliteOperations implements TableOperations {
   }
 
   /** The update statement for one set of changed columns; a batch has only a few such sets. */
-  #patchShape(
-    table: TableInfo,
-    props: readonly string[],
-  ): { statement: StatementSync; columns: ColumnInfo[] } {
+  #patchShape(table: TableInfo, props: readonly string[]): { statement: Statement; columns: ColumnInfo[] } {
     const id = `${table.name}:${props.join(',')}`;
     let shape = this.#patchShapes.get(id);
     if (!shape) {

@@ -2,10 +2,16 @@
 // built-in node:sqlite: it inserts the same rows 15-25% faster than better-sqlite3, whose conversion
 // of strings to UTF-8 cost more than SQLite's own inserts. One library for all of them also matters
 // for correctness: two SQLite copies in one process would release each other's POSIX file locks.
-import { DatabaseSync, type SQLInputValue, type StatementResultingChanges } from 'node:sqlite';
+import {
+  DatabaseSync,
+  type SQLInputValue,
+  type StatementResultingChanges,
+  type StatementSync,
+} from 'node:sqlite';
 import { pathToFileURL } from 'node:url';
 
 export type Connection = DatabaseSync;
+export type Statement = StatementSync;
 export type SqlValue = SQLInputValue;
 
 export interface ConnectionOptions {
