@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { MikroORM } from '@mikro-orm/core';
 import type { Pool } from 'pg';
 import type { MediaDescriptor, ServiceAction } from '../../src/events/payloads.ts';
-import { type Connection, openConnection, type SqlValue } from '../../src/sqlite/connection.ts';
+import { type Connection, openConnection, returnsRows, type SqlValue } from '../../src/sqlite/connection.ts';
 import { entities } from '../entities/index.ts';
 import type { SearchWrite } from '../model.ts';
 import {
@@ -256,7 +256,7 @@ async function sqliteCopy(
     query: async <T>(sql: string, params: readonly unknown[] = []) => {
       const statement = db.prepare(sql);
       const values = params as SqlValue[];
-      if (statement.columns().length > 0) return statement.all(...values) as T[];
+      if (returnsRows(statement)) return statement.all(...values) as T[];
       statement.run(...values);
       return [];
     },

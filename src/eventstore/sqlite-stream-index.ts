@@ -10,6 +10,7 @@ import {
   openConnection,
   pragmaValue,
   prepareTuples,
+  type Statement,
   sqliteCode,
   type TupleStatement,
   transaction,
@@ -111,8 +112,8 @@ type IndexedRow = [number, string | null];
 export class StreamIndexFolder {
   readonly #indexed: TupleStatement<IndexedRow>;
   readonly #newEvents: TupleStatement<EntryRow>;
-  readonly #insert: TupleStatement<[]>;
-  readonly #advance: TupleStatement<[]>;
+  readonly #insert: Statement;
+  readonly #advance: Statement;
   readonly #fold: (limit: number) => number;
   readonly #empty: () => void;
 
@@ -123,11 +124,10 @@ export class StreamIndexFolder {
       events,
       `SELECT ${ENTRY_COLUMNS} FROM events WHERE global_position > ? ORDER BY global_position LIMIT ?`,
     );
-    this.#insert = prepareTuples(
-      index,
+    this.#insert = index.prepare(
       'INSERT INTO stream_index (stream, stream_version, global_position, event_id, type) VALUES (?, ?, ?, ?, ?)',
     );
-    this.#advance = prepareTuples(index, 'UPDATE indexed SET through = ?, last_event_id = ?');
+    this.#advance = index.prepare('UPDATE indexed SET through = ?, last_event_id = ?');
     this.#fold = transaction(index, 'IMMEDIATE', (limit: number) => this.#foldLocked(limit));
     this.#empty = transaction(index, 'IMMEDIATE', () => {
       index.exec('DELETE FROM stream_index');

@@ -11,6 +11,7 @@ import {
   pragmaValue,
   prepareTuples,
   type SqlValue,
+  type Statement,
   sqliteCode,
   type TupleStatement,
   transaction,
@@ -179,7 +180,7 @@ export class SqliteEventStore implements EventStore {
     byPositions: TupleStatement<Row>;
   };
   readonly #readAllStatements = new Map<string, TupleStatement<Row>>();
-  readonly #inserts: TupleStatement<[]>[] = [];
+  readonly #inserts: Statement[] = [];
   readonly #insertParams: SqlValue[] = [];
   readonly #maintenance: SqliteMaintenance;
   readonly #appendTransaction: (requests: readonly PreparedRequest[]) => Appended;
@@ -306,12 +307,11 @@ export class SqliteEventStore implements EventStore {
   }
 
   /** The INSERT of `count` rows, prepared once per count: one statement per row costs more. */
-  #insert(count: number): TupleStatement<[]> {
+  #insert(count: number): Statement {
     let statement = this.#inserts[count];
     if (statement === undefined) {
       const values = Array.from({ length: count }, () => '(?, ?, ?, ?, ?, ?, ?)').join(', ');
-      statement = prepareTuples<[]>(
-        this.#db,
+      statement = this.#db.prepare(
         `INSERT INTO events (event_id, stream, stream_version, type, data, metadata, recorded_at) VALUES ${values}`,
       );
       this.#inserts[count] = statement;

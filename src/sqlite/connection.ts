@@ -65,6 +65,9 @@ export function prepareTuples<Row extends readonly unknown[]>(
   return statement as unknown as TupleStatement<Row>;
 }
 
+/** Whether a statement returns rows (SELECT, PRAGMA, RETURNING), rather than only changing them. */
+export const returnsRows = (statement: Statement): boolean => statement.columns().length > 0;
+
 /** The value of a pragma that returns one, such as user_version. */
 export function pragmaValue(db: Connection, name: string): unknown {
   return prepareTuples<[unknown]>(db, `PRAGMA ${name}`).get()?.[0];

@@ -20,15 +20,22 @@ import {
   RANGE,
   RANGE_OF_TYPES,
 } from '../../src/eventstore/sqlite-stream-index.ts';
+import { prepareTuples } from '../../src/sqlite/connection.ts';
 import { captureLog } from '../support/log-capture.ts';
 import { sampleEvent } from '../support/sample-events.ts';
 import { eventStoreContract } from './eventstore-contract.ts';
 
 /** The first column of the first row: a count, a pragma's value. */
-function value(db: DatabaseSync, sql: string): unknown {
-  const statement = db.prepare(sql);
-  statement.setReturnArrays(true);
-  return (statement.get() as unknown[] | undefined)?.[0];
+const value = (db: DatabaseSync, sql: string): unknown => prepareTuples<[unknown]>(db, sql).get()?.[0];
+
+/** `value` of a query on the stream index beside the event file at `path`, read-only. */
+function indexValue(path: string, sql: string): unknown {
+  const index = new DatabaseSync(indexPathFor(path), { readOnly: true });
+  try {
+    return value(index, sql);
+  } finally {
+    index.close();
+  }
 }
 
 function tempDir(): { dir: string; remove: () => void } {
@@ -345,9 +352,7 @@ describe('sqlite event store on disk', () => {
       const first = Array.from({ length: 3 }, () => sampleEvent('MessagePinned'));
       const stored = await store.append(stream, first);
       await store.append('chat-1.u9', [sampleEvent('ChatObserved')]);
-      const index = new DatabaseSync(indexPathFor(path), { readOnly: true });
-      expect(value(index, 'SELECT count(*) FROM stream_index')).toBe(4);
-      index.close();
+      expect(indexValue(path, 'SELECT count(*) FROM stream_index')).toBe(4);
 
       const versions = async (options?: Parameters<typeof store.readStream>[1]) =>
         (await store.readStream(stream, options)).map((e) => e.streamVersion);
@@ -402,12 +407,7 @@ describe('sqlite event store on disk', () => {
     const path = join(dir, 'events.sqlite');
     // The thread is never asked; the writer steps in past 50 unindexed events.
     const store = openSqliteEventStore({ path, foldAfter: 1_000_000, writerFoldsAfter: 50 });
-    const indexed = () => {
-      const index = new DatabaseSync(indexPathFor(path), { readOnly: true });
-      const through = value(index, 'SELECT through FROM indexed');
-      index.close();
-      return through;
-    };
+    const indexed = () => indexValue(path, 'SELECT through FROM indexed');
     try {
       for (let batch = 0; batch < 5; batch++)
         await store.append(
