@@ -2,16 +2,29 @@
 // the store runs in WAL mode, and busy_timeout waits out its short write transactions. It goes
 // through the store's own SQLite library, as every connection to that file in a process must.
 import type { GlobalPosition } from '../../events/envelope.ts';
-import { type Connection, openConnection, prepareTuples } from '../../sqlite/connection.ts';
+import {
+  type Connection,
+  openConnection,
+  prepareTuples,
+  type Statement,
+  type TupleStatement,
+} from '../../sqlite/connection.ts';
 import type { CheckpointStore } from './store.ts';
 
 export const CHECKPOINT_TABLE = 'relay_checkpoints';
+
+/** The open connection and the two statements the checkpoint needs, prepared once. */
+interface Opened {
+  readonly db: Connection;
+  readonly load: TupleStatement<[string]>;
+  readonly save: Statement;
+}
 
 export class SqliteCheckpointStore implements CheckpointStore {
   readonly description: string;
   readonly #path: string;
   readonly #name: string;
-  #db: Connection | undefined;
+  #opened: Opened | undefined;
 
   constructor(path: string, name: string) {
     this.#path = path;
@@ -19,8 +32,8 @@ export class SqliteCheckpointStore implements CheckpointStore {
     this.description = `sqlite ${path} (table ${CHECKPOINT_TABLE})`;
   }
 
-  #open(): Connection {
-    if (this.#db) return this.#db;
+  #open(): Opened {
+    if (this.#opened) return this.#opened;
     // The store creates the file; a checkpoint must never conjure an empty log.
     const db = openConnection(this.#path, { busyTimeoutMs: 5_000, mustExist: true });
     try {
@@ -29,33 +42,31 @@ export class SqliteCheckpointStore implements CheckpointStore {
         position text not null,
         updated_at text not null
       )`);
+      this.#opened = {
+        db,
+        load: prepareTuples(db, `select position from ${CHECKPOINT_TABLE} where name = ?`),
+        save: db.prepare(
+          `insert into ${CHECKPOINT_TABLE} (name, position, updated_at) values (?, ?, ?)
+           on conflict (name) do update set position = excluded.position, updated_at = excluded.updated_at`,
+        ),
+      };
+      return this.#opened;
     } catch (error) {
       db.close();
       throw error;
     }
-    this.#db = db;
-    return db;
   }
 
   async load(): Promise<GlobalPosition | undefined> {
-    const row = prepareTuples<[string]>(
-      this.#open(),
-      `select position from ${CHECKPOINT_TABLE} where name = ?`,
-    ).get(this.#name);
-    return row?.[0];
+    return this.#open().load.get(this.#name)?.[0];
   }
 
   async save(position: GlobalPosition): Promise<void> {
-    this.#open()
-      .prepare(
-        `insert into ${CHECKPOINT_TABLE} (name, position, updated_at) values (?, ?, ?)
-         on conflict (name) do update set position = excluded.position, updated_at = excluded.updated_at`,
-      )
-      .run(this.#name, position, new Date().toISOString());
+    this.#open().save.run(this.#name, position, new Date().toISOString());
   }
 
   async close(): Promise<void> {
-    this.#db?.close();
-    this.#db = undefined;
+    this.#opened?.db.close();
+    this.#opened = undefined;
   }
 }
